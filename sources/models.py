@@ -1,0 +1,150 @@
+"""Sources (documents) and citations (anchored passages of them)."""
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager
+
+from .model_bases import (
+    DatedModel,
+    EDTFField,
+    PublishableQuerySet,
+    TagSnapshotModel,
+    TrackedModel,
+    bound_fields,
+)
+
+KEY_PATTERN = r"[a-z0-9][a-z0-9._-]*"
+validate_key = RegexValidator(
+    rf"^{KEY_PATTERN}\Z",
+    "Use lower-case letters, digits, dots and hyphens, starting with a letter or digit "
+    "(for example ric-1999-afg00001).",
+)
+
+
+class SourceQuerySet(PublishableQuerySet):
+    def for_list(self):
+        """What a source row in a list shows, without the (long) text: two queries."""
+        return self.defer("text", "notes").prefetch_related("tags")
+
+    def for_detail(self):
+        """A source with its tags."""
+        return self.prefetch_related("tags")
+
+
+class Source(TagSnapshotModel, DatedModel, TrackedModel):
+    """One document that statements cite."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", "Report"
+        NEWS = "news", "News article"
+        BOOK = "book", "Book"
+        ARTICLE = "article", "Article"
+        INTERVIEW = "interview", "Interview"
+        DATASET = "dataset", "Dataset"
+        WEBPAGE = "webpage", "Web page"
+        OTHER = "other", "Other"
+
+    key = models.CharField(
+        max_length=100, unique=True, validators=[validate_key],
+        help_text="Short unique name used in citations, e.g. [@ric-1999-afg00001 \"…\"].",
+    )
+    title = models.CharField(max_length=500)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REPORT)
+    authors = models.CharField(max_length=500, blank=True, help_text="As the document names them.")
+    publisher = models.CharField(max_length=300, blank=True)
+    published = EDTFField("date published")
+    published_earliest, published_latest = bound_fields()
+    url = models.URLField("URL", max_length=1000, blank=True)
+    document_symbol = models.CharField(max_length=100, blank=True, help_text="E.g. AFG00001.REF.")
+    accessed = models.DateField(null=True, blank=True, help_text="When the URL was read.")
+    language = models.CharField(max_length=35, default="en", help_text="Language code, e.g. en.")
+    text = models.TextField(blank=True, help_text="The full text that citations anchor into.")
+    original = models.FileField(upload_to="sources/", blank=True, help_text="The uploaded file.")
+    is_public = models.BooleanField("published", default=False, db_index=True)
+    notes = models.TextField(blank=True, help_text="Internal notes for the team; never public.")
+
+    tags = TaggableManager(blank=True)
+    history = HistoricalRecords()
+    objects = SourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("sources:source-detail", args=[self.key])
+
+
+class CitationQuerySet(models.QuerySet):
+    def orphaned(self):
+        """Citations whose passage could not be found in the source's current text."""
+        return self.filter(status=Citation.Status.ORPHANED)
+
+
+class Citation(models.Model):
+    """One quoted passage of one source, anchored like a W3C Web Annotation (quote + position)."""
+
+    class Status(models.TextChoices):
+        ANCHORED = "anchored", "Anchored"
+        ORPHANED = "orphaned", "Orphaned"
+        UNVERIFIED = "unverified", "Whole document (unverified)"
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    quote = models.TextField(blank=True, help_text="The exact passage as it stands in the text.")
+    prefix = models.CharField(max_length=64, blank=True, help_text="Text just before the quote.")
+    suffix = models.CharField(max_length=64, blank=True, help_text="Text just after the quote.")
+    start = models.PositiveIntegerField(null=True, blank=True)
+    end = models.PositiveIntegerField(null=True, blank=True)
+    locator = models.CharField(max_length=100, blank=True, help_text='E.g. "p. 3", "para. 4".')
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.ANCHORED, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = CitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__isnull=True) | models.Q(end__gte=models.F("start")),
+                name="citation_end_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["source", "start", "end"])]
+
+    def __str__(self):
+        if not self.quote:
+            return f"[@{self.source.key}]"
+        return f"[@{self.source.key} “{self.quote[:60]}”]"
+
+    def get_absolute_url(self):
+        return f"{self.source.get_absolute_url()}#c{self.pk}"
+
+
+class CitationUse(models.Model):
+    """Derived: which page or relation uses which citation, in which order.
+
+    Held through contenttypes so that sources need not know the wiki's models. Rebuilt by the
+    save services; never edited by hand, so not versioned.
+    """
+
+    citation = models.ForeignKey(Citation, on_delete=models.CASCADE, related_name="uses")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    citing = GenericForeignKey("content_type", "object_id")
+    position = models.PositiveIntegerField(default=0, help_text="Order within the citing text.")
+
+    class Meta:
+        ordering = ["content_type", "object_id", "position"]
+        indexes = [models.Index(fields=["content_type", "object_id", "position"])]
+
+    def __str__(self):
+        return f"{self.citing} uses {self.citation}"
