@@ -23,7 +23,9 @@ def env_list(name: str, default: str) -> list[str]:
 
 # Local use is the default: DEBUG on unless the environment says otherwise.
 DEBUG = env_flag("DEBUG", default=True)
-SECRET_KEY = os.environ.get("SECRET_KEY", "insecure-local-development-key")  # check --deploy flags it
+SECRET_KEY = os.environ.get(
+    "SECRET_KEY", "insecure-local-development-key"
+)  # check --deploy flags it
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 

@@ -38,7 +38,7 @@ def bound_fields():
 
 
 class DatedModel(models.Model):
-    """Keeps <field>_earliest/<field>_latest in step with every EDTFField, for sorting and filters."""
+    """Keeps <field>_earliest/_latest in step with every EDTFField, for sorting and filters."""
 
     class Meta:
         abstract = True
@@ -62,12 +62,20 @@ class TrackedModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:
@@ -96,7 +104,9 @@ class TagSnapshotModel(models.Model):
     """
 
     tag_list = models.CharField(
-        "tags (as saved)", max_length=1000, blank=True,
+        "tags (as saved)",
+        max_length=1000,
+        blank=True,
         help_text="The tags at the time of this revision; set automatically.",
     )
 

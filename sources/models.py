@@ -49,8 +49,10 @@ class Source(TagSnapshotModel, DatedModel, TrackedModel):
         OTHER = "other", "Other"
 
     key = models.CharField(
-        max_length=100, unique=True, validators=[validate_key],
-        help_text="Short unique name used in citations, e.g. [@ric-1999-afg00001 \"…\"].",
+        max_length=100,
+        unique=True,
+        validators=[validate_key],
+        help_text='Short unique name used in citations, e.g. [@ric-1999-afg00001 "…"].',
     )
     title = models.CharField(max_length=500)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REPORT)

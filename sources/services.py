@@ -22,10 +22,16 @@ def citation_resolve(ref: CitationRef, *, sources_by_key: dict[str, Source]) -> 
     """Find or make the Citation a reference names; ValidationError names the key and the quote."""
     source = sources_by_key.get(ref.key)
     if source is None:
-        raise ValidationError(f"There is no source with the key “{ref.key}”.", code="unknown_source")
+        raise ValidationError(
+            f"There is no source with the key “{ref.key}”.", code="unknown_source"
+        )
     if ref.is_whole_document:
         citation, _ = Citation.objects.get_or_create(
-            source=source, quote="", locator=ref.locator, start=None, end=None,
+            source=source,
+            quote="",
+            locator=ref.locator,
+            start=None,
+            end=None,
             defaults={"status": Citation.Status.UNVERIFIED},
         )
         return citation
@@ -40,8 +46,13 @@ def citation_resolve(ref: CitationRef, *, sources_by_key: dict[str, Source]) -> 
     if citation is None:
         prefix, suffix = anchoring.context_around(source.text, anchor.start, anchor.end)
         citation = Citation.objects.create(
-            source=source, quote=quote, prefix=prefix, suffix=suffix,
-            start=anchor.start, end=anchor.end, locator=ref.locator,
+            source=source,
+            quote=quote,
+            prefix=prefix,
+            suffix=suffix,
+            start=anchor.start,
+            end=anchor.end,
+            locator=ref.locator,
             status=Citation.Status.ANCHORED,
         )
     return citation

@@ -122,7 +122,9 @@ class Event(Entry):
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     fatalities = models.CharField(
-        max_length=100, blank=True, help_text="As reported, e.g. “at least 40”; cite it in the body."
+        max_length=100,
+        blank=True,
+        help_text="As reported, e.g. “at least 40”; cite it in the body.",
     )
 
     url_segment = "events"
@@ -145,7 +147,7 @@ ENTRY_MODEL_BY_SEGMENT = {model.url_segment: model for model in ENTRY_MODELS}
 
 
 class Name(models.Model):
-    """Derived: every title and alias of every entry, normalised, so lookups by any name are cheap."""
+    """Derived: every title and alias of every entry, normalised: lookups by any name are cheap."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()

@@ -1,0 +1,181 @@
+"""Read Pandoc-style citation groups such as [@ric-1999, para. 3 "exact words"; @b "more"]."""
+
+import re
+from dataclasses import dataclass
+
+_KEY = re.compile(r"[a-z0-9][a-z0-9._-]*")
+_KEY_AS_WRITTEN = re.compile(r"[^\s,;\]\"“”]*")
+_LOCATOR = re.compile(r"[^\";\]“”]*")
+_GROUP_START = re.compile(r"\[\s*@")
+_SPACE = re.compile(r"\s*")
+_CLOSER = {'"': '"', "“": "”"}
+_ESCAPABLE = ("\\", '"', "“", "”")
+_SNIPPET = 30
+
+
+@dataclass(frozen=True)
+class CitationRef:
+    """One cited source within a group: its key, an optional locator and the quoted words."""
+
+    key: str
+    locator: str = ""
+    quote: str = ""
+
+    @property
+    def is_whole_document(self) -> bool:
+        """True when no passage is quoted: a weaker, unverified citation of the whole source."""
+        return not self.quote
+
+
+class CitationSyntaxError(ValueError):
+    """A citation that cannot be read; the message says what is wrong and quotes where."""
+
+    def __init__(self, message: str, position: int = 0):
+        super().__init__(message)
+        self.position = position
+
+
+def parse_group(group: str) -> list[CitationRef]:
+    """The citations of one "[@...]" group, in order."""
+    start = _SPACE.match(group).end()
+    if not _GROUP_START.match(group, start):
+        raise CitationSyntaxError(f'A citation starts with "[@", not "{_snippet(group, start)}"')
+    reader = _Reader(group, start)
+    refs = reader.group()
+    if group[reader.pos :].strip():
+        raise reader.error('Text after the closing "]"')
+    return refs
+
+
+def find_groups(text: str) -> list[tuple[int, int, list[CitationRef]]]:
+    """Every citation group in free text, as (start, end, refs)."""
+    groups, pos = [], 0
+    while (pos := text.find("[", pos)) != -1:
+        if text.startswith("[[", pos):  # a [[wiki link]], never a citation
+            pos += 2
+        elif _GROUP_START.match(text, pos) and not _is_escaped(text, pos):
+            reader = _Reader(text, pos)
+            refs = reader.group()
+            groups.append((pos, reader.pos, refs))
+            pos = reader.pos
+        else:
+            pos += 1
+    return groups
+
+
+def parse_evidence(text: str) -> list[CitationRef]:
+    """The citations of a relation's evidence field, which holds citation groups and nothing else."""
+    refs, pos = [], 0
+    while (pos := _SPACE.match(text, pos).end()) < len(text):
+        if not _GROUP_START.match(text, pos):
+            raise CitationSyntaxError(
+                'Evidence may hold only citations such as [@key "quoted words"], '
+                f'found "{_snippet(text, pos)}"',
+                pos,
+            )
+        reader = _Reader(text, pos)
+        refs += reader.group()
+        pos = reader.pos
+    if not refs:
+        raise CitationSyntaxError(
+            'Evidence needs at least one citation, such as [@key "quoted words"]'
+        )
+    return refs
+
+
+def format_ref(ref: CitationRef) -> str:
+    """ref written back as canonical markup, e.g. '[@key, p. 3 "quoted words"]'."""
+    if not _KEY.fullmatch(ref.key) or _LOCATOR.fullmatch(ref.locator) is None:
+        raise CitationSyntaxError(f"{ref!r} cannot be written as a citation")
+    text = "[@" + ref.key
+    if ref.locator.strip():
+        text += ", " + ref.locator.strip()
+    if ref.quote:
+        text += ' "' + ref.quote.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return text + "]"
+
+
+class _Reader:
+    """Reads one citation group character by character, so escapes inside quotes are exact."""
+
+    def __init__(self, text: str, start: int):
+        self.text, self.start, self.pos = text, start, start
+
+    def group(self) -> list[CitationRef]:
+        self.pos += 1  # the "["
+        refs = [self.ref()]
+        while self.peek() == ";":
+            self.pos += 1
+            refs.append(self.ref())
+        if self.peek() != "]":
+            raise self.error('Missing "]"')
+        self.pos += 1
+        return refs
+
+    def ref(self) -> CitationRef:
+        self.skip_space()
+        if self.peek() != "@":
+            raise self.error(f'Expected "@key" but found "{_snippet(self.text, self.pos, 10)}"')
+        self.pos += 1
+        key = _KEY_AS_WRITTEN.match(self.text, self.pos)[0]
+        if not key:
+            raise self.error('Missing key after "@"')
+        if not _KEY.fullmatch(key):
+            raise self.error(f'Bad key "@{key}" (keys use a-z, 0-9, ".", "_" and "-")')
+        self.pos += len(key)
+        self.skip_space()
+        locator = quote = ""
+        if self.peek() == ",":
+            locator = _LOCATOR.match(self.text, self.pos + 1)[0]
+            self.pos += 1 + len(locator)
+        if self.peek() in _CLOSER:
+            quote = self.quote()
+            self.skip_space()
+            if self.peek() not in (";", "]", ""):
+                raise self.error(f'Text after the quote "{_snippet(self.text, self.pos, 10)}"')
+        elif self.peek() not in (";", "]", ""):
+            raise self.error(f'Expected ",", a quote, ";" or "]" after "@{key}"')
+        return CitationRef(key, locator.strip(), quote)
+
+    def quote(self) -> str:
+        opened, closer, chars = self.pos, _CLOSER[self.peek()], []
+        self.pos += 1
+        while (char := self.peek()) != closer:
+            if not char:
+                raise self.error("Unclosed quote", opened)
+            following = self.text[self.pos + 1 : self.pos + 2]
+            if char == "\\" and following in _ESCAPABLE:
+                char = following
+                self.pos += 1
+            chars.append(char)
+            self.pos += 1
+        self.pos += 1
+        if not chars:
+            raise self.error("Empty quote", opened)
+        return "".join(chars)
+
+    def peek(self) -> str:
+        return self.text[self.pos : self.pos + 1]
+
+    def skip_space(self) -> None:
+        while self.peek().isspace():
+            self.pos += 1
+
+    def error(self, problem: str, position: int | None = None) -> CitationSyntaxError:
+        where = _snippet(self.text, self.start)
+        return CitationSyntaxError(
+            f'{problem} in citation starting "{where}"', position or self.pos
+        )
+
+
+def _snippet(text: str, start: int, length: int = _SNIPPET) -> str:
+    line = text[start:].split("\n", 1)[0]
+    return line[:length] + "…" if len(line) > length else line
+
+
+def _is_escaped(text: str, pos: int) -> bool:
+    # Markdown reads "\[" as a literal bracket; "\\[" is a literal backslash before a real one.
+    backslashes = 0
+    while pos > backslashes and text[pos - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1

@@ -1,0 +1,119 @@
+"""The save services verify citations and keep derived tables; a refused save changes nothing."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+
+from sources.models import Citation, CitationUse
+from tests.factories import ActorFactory, FactionFactory, MembershipFactory, SourceFactory
+from wiki.models import Membership, Name
+from wiki.services import page_save, relation_save
+
+pytestmark = pytest.mark.django_db
+
+
+def uses_of(obj):
+    content_type = ContentType.objects.get_for_model(obj)
+    return list(
+        CitationUse.objects.filter(content_type=content_type, object_id=obj.pk)
+        .order_by("position")
+        .values_list("citation__quote", flat=True)
+    )
+
+
+def test_page_save_anchors_typed_quotes_to_the_passage_as_it_stands():
+    SourceFactory(key="ric")
+    actor = ActorFactory()
+    # Typed with a straight apostrophe and odd spacing; the source has a curly one.
+    page_save(page=actor, body='He led Jamiat. [@ric "Ahmad Shah Mas\'ud,  head"]', user=None)
+    citation = Citation.objects.get()
+    assert citation.quote == "Ahmad Shah Mas’ud, head"
+    assert citation.source.text[citation.start : citation.end] == citation.quote
+    assert uses_of(actor) == ["Ahmad Shah Mas’ud, head"]
+
+
+def test_page_save_reuses_an_identical_citation():
+    SourceFactory(key="ric")
+    first, second = ActorFactory(), ActorFactory()
+    body = 'A sentence. [@ric "President Najibullah"]'
+    page_save(page=first, body=body, user=None)
+    page_save(page=second, body=body, user=None)
+    assert Citation.objects.count() == 1
+
+
+def test_a_missing_quote_is_refused_naming_key_quote_and_closest_passage():
+    SourceFactory(key="ric")
+    actor = ActorFactory(body="Old body.")
+    with pytest.raises(ValidationError) as raised:
+        page_save(page=actor, body='X. [@ric "President Najibulla of Kabul"]', user=None)
+    message = raised.value.messages[0]
+    assert "ric" in message and "President Najibulla of Kabul" in message
+    assert "Closest passage" in message and "Najibullah" in message
+
+
+def test_an_unknown_source_key_is_refused_by_name():
+    actor = ActorFactory()
+    with pytest.raises(ValidationError) as raised:
+        page_save(page=actor, body='X. [@nowhere "anything"]', user=None)
+    assert "nowhere" in raised.value.messages[0]
+
+
+def test_a_refused_save_changes_nothing():
+    SourceFactory(key="ric")
+    actor = ActorFactory(body="Old body.")
+    page_save(page=actor, body='Good. [@ric "President Najibullah"]', user=None, tags=["kept"])
+    history_before = actor.history.count()
+    citations_before = Citation.objects.count()
+    with pytest.raises(ValidationError):
+        page_save(page=actor, body='Bad. [@ric "not in the text"]', user=None, tags=["lost"])
+    actor.refresh_from_db()
+    assert actor.body == 'Good. [@ric "President Najibullah"]'
+    assert actor.history.count() == history_before
+    assert Citation.objects.count() == citations_before
+    assert list(actor.tags.names()) == ["kept"]
+    assert uses_of(actor) == ["President Najibullah"]
+
+
+def test_page_save_indexes_title_and_aliases():
+    actor = ActorFactory(title="Ahmad Shah Massoud", aliases="Ahmad Shah Mas'ud\nMassoud")
+    page_save(page=actor, user=None)
+    assert Name.objects.get(normalised="ahmad shah masud").entry == actor
+    assert Name.objects.filter(normalised="massoud", is_title=False).exists()
+    actor.aliases = "Masood"
+    page_save(page=actor, user=None)
+    assert not Name.objects.filter(normalised="massoud").exists()
+    assert Name.objects.filter(normalised="masood").exists()
+
+
+def test_relation_save_requires_at_least_one_citation():
+    membership = MembershipFactory.build(
+        actor=ActorFactory(), faction=FactionFactory(), evidence=""
+    )
+    with pytest.raises(ValidationError):
+        relation_save(relation=membership, user=None)
+    assert Membership.objects.count() == 0
+
+
+def test_relation_save_records_its_citations():
+    SourceFactory(key="ric")
+    membership = MembershipFactory.build(
+        actor=ActorFactory(),
+        faction=FactionFactory(),
+        evidence='[@ric "head of the Jamiat-e Islami Party"] [@ric "General Abdul Rashid Dostum"]',
+    )
+    relation_save(relation=membership, user=None)
+    assert uses_of(membership) == [
+        "head of the Jamiat-e Islami Party",
+        "General Abdul Rashid Dostum",
+    ]
+
+
+def test_relation_with_a_quote_not_in_the_source_is_refused():
+    SourceFactory(key="ric")
+    membership = MembershipFactory.build(
+        actor=ActorFactory(), faction=FactionFactory(), evidence='[@ric "leader of the Taliban"]'
+    )
+    with pytest.raises(ValidationError) as raised:
+        relation_save(relation=membership, user=None)
+    assert "leader of the Taliban" in raised.value.messages[0]
+    assert Membership.objects.count() == 0
