@@ -1,0 +1,61 @@
+"""Settings come from the environment; production settings pass Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
+    environment |= env
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-long-random-production-secret-key-for-the-deployment-check-0123456789",
+    "ALLOWED_HOSTS": "attest.example.org",
+}
+
+
+def test_production_settings_pass_check_deploy():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_default_secret_key_is_flagged_by_check_deploy():
+    production = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **production)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "sqlite3"),
+        ({"DATABASE_URL": "postgres://u:p@db.example.org:5432/attest"}, "postgresql"),
+    ],
+)
+def test_database_url_selects_the_database(env, expected):
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    result = run_manage("shell", "-c", code, **env)
+    assert result.stdout.strip().endswith(expected), result.stderr
+
+
+def test_behind_a_tls_proxy_the_forwarded_protocol_is_trusted():
+    code = "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)"
+    result = run_manage("shell", "-c", code, SECURE_PROXY_SSL_HEADER="1", **PRODUCTION)
+    assert "HTTP_X_FORWARDED_PROTO" in result.stdout, result.stderr
