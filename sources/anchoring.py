@@ -6,6 +6,7 @@ the passage's old context, then (on request) fuzzy. Offsets are always into the 
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,10 +25,11 @@ _SPECIAL = re.compile(f"[{re.escape(''.join(_CANONICAL))}]")
 _WS = re.compile(r"\s+")
 _ODD_WS = re.compile(r"\s{2,}|[^\S ]")  # everything but a lone plain space
 
-CONTEXT_SLACK = (
-    20.0  # context re-anchoring accepts a passage scoring min_score - 20 (70 by default)
-)
-CLOSEST_FLOOR = 60.0  # below this any English text resembles any other: name no passage
+# Between a quote's old prefix and suffix the place is already certain, so the passage there need
+# only resemble the quote: min_score - 20, i.e. 70 by default, survives a reworded phrase.
+CONTEXT_SLACK = 20.0
+# Unrelated English sentences score 40-57 against the best window of a text; related ones 63+.
+CLOSEST_FLOOR = 60.0
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ def _normalised_spans(text: str, quote: str) -> list[tuple[int, int]]:
     return [match.span() for match in _finditer(text, quote)]
 
 
-def _finditer(text: str, quote: str):
+def _finditer(text: str, quote: str) -> Iterator[re.Match[str]]:
     # Searching a lower-cased copy case-sensitively lets re use its fast literal-prefix scan,
     # which IGNORECASE disables; a copy whose length changed ("İ") would shift offsets.
     lowered = _lowered(text)
@@ -130,18 +132,23 @@ def _pattern(quote: str, flags: int) -> re.Pattern[str]:
 
 
 def _rank(text: str, span: tuple[int, int], prefix: str, suffix: str, hint: int | None):
+    # Best agreement with the stored context first, then nearest the hint, then earliest.
     start, end = span
-    agreement = 0.0
-    if wanted := _simplify(prefix):
-        agreement += fuzz.ratio(
-            wanted, _simplify(text[max(0, start - 2 * len(prefix)) : start])[-len(wanted) :]
-        )
-    if wanted := _simplify(suffix):
-        agreement += fuzz.ratio(wanted, _simplify(text[end : end + 2 * len(suffix)])[: len(wanted)])
+    agreement = _agreement(prefix, text[max(0, start - 2 * len(prefix)) : start], tail=True)
+    agreement += _agreement(suffix, text[end : end + 2 * len(suffix)], tail=False)
     return -agreement, abs(start - hint) if hint is not None else 0, start
 
 
-def _between_context(text, quote, prefix, suffix, hint, threshold) -> Anchor | None:
+def _agreement(wanted: str, found: str, *, tail: bool) -> float:
+    wanted, found = _simplify(wanted), _simplify(found)
+    if not wanted:
+        return 0.0
+    return fuzz.ratio(wanted, found[-len(wanted) :] if tail else found[: len(wanted)])
+
+
+def _between_context(
+    text: str, quote: str, prefix: str, suffix: str, hint: int | None, threshold: float
+) -> Anchor | None:
     if not (prefix.strip() and suffix.strip()):
         return None
     tails = [match.start() for match in _finditer(text, suffix)]

@@ -64,7 +64,7 @@ def find_groups(text: str) -> list[tuple[int, int, list[CitationRef]]]:
 
 
 def parse_evidence(text: str) -> list[CitationRef]:
-    """The citations of a relation's evidence field, which holds citation groups and nothing else."""
+    """The citations of a relation's evidence field, which holds citation groups only."""
     refs, pos = [], 0
     while (pos := _SPACE.match(text, pos).end()) < len(text):
         if not _GROUP_START.match(text, pos):
@@ -121,7 +121,8 @@ class _Reader:
         if not key:
             raise self.error('Missing key after "@"')
         if not _KEY.fullmatch(key):
-            raise self.error(f'Bad key "@{key}" (keys use a-z, 0-9, ".", "_" and "-")')
+            rule = ': keys use lower-case a-z, 0-9, ".", "_" and "-"'
+            raise self.error(f'Bad key "@{key}"', then=rule)
         self.pos += len(key)
         self.skip_space()
         locator = quote = ""
@@ -161,15 +162,14 @@ class _Reader:
         while self.peek().isspace():
             self.pos += 1
 
-    def error(self, problem: str, position: int | None = None) -> CitationSyntaxError:
+    def error(self, problem: str, at: int | None = None, then: str = "") -> CitationSyntaxError:
         where = _snippet(self.text, self.start)
-        return CitationSyntaxError(
-            f'{problem} in citation starting "{where}"', position or self.pos
-        )
+        message = f'{problem} in citation starting "{where}"{then}'
+        return CitationSyntaxError(message, self.pos if at is None else at)
 
 
 def _snippet(text: str, start: int, length: int = _SNIPPET) -> str:
-    line = text[start:].split("\n", 1)[0]
+    line = text[start : start + length + 1].split("\n", 1)[0]
     return line[:length] + "…" if len(line) > length else line
 
 

@@ -1,6 +1,44 @@
+"""Read pages for sources: the list and the source viewer."""
+
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from taggit.models import Tag
+
+from . import selectors
+from .models import Source
+from .permissions import can_read_drafts
+
+PER_PAGE = 50
+
+
 def source_list(request):
-    raise NotImplementedError
+    """Sources the reader may see, filtered by ?tag= and ?kind=, sorted by ?sort=, 50 a page."""
+    tag = request.GET.get("tag", "")
+    kind = request.GET.get("kind", "")
+    sort = request.GET.get("sort", "title")
+    sources = selectors.source_list(request.user, tag=tag, kind=kind, sort=sort)
+    page = Paginator(sources, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page_obj": page,
+        "sort": sort if sort in selectors.SOURCE_SORTS else "title",
+        "kind": kind,
+        "kinds": Source.Kind.choices,
+        "tag": Tag.objects.filter(slug=tag).first() if tag else None,
+        "tag_slug": tag,
+    }
+    return render(request, "sources/source_list.html", context)
 
 
 def source_detail(request, key):
-    raise NotImplementedError
+    """The source viewer: metadata, the text with cited passages marked, and what cites it."""
+    source = get_object_or_404(
+        Source.objects.visible_to(request.user).for_detail().select_related("updated_by"), key=key
+    )
+    context = {
+        "source": source,
+        "reading": selectors.source_reading(source, request.user),
+        "safe_url": selectors.source_safe_url(source),
+        "published_display": selectors.date_display(source.published),
+        "is_team": can_read_drafts(request.user),
+    }
+    return render(request, "sources/source_detail.html", context)

@@ -1,10 +1,69 @@
+"""Read pages of the wiki: home, the entry lists and pages (actors, factions, events), tags."""
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from taggit.models import Tag
+
+from sources.permissions import can_read_drafts
+
+from . import selectors
+from .rendering import render_body
+
+PER_PAGE = 50
+
+
 def home(request):
-    raise NotImplementedError
+    """Counts of what the reader may see, the latest changes and a search box."""
+    context = {
+        "counts": selectors.visible_counts(request.user),
+        "changes": selectors.recent_changes(request.user, limit=10),
+        "is_team": can_read_drafts(request.user),
+    }
+    return render(request, "wiki/home.html", context)
 
 
 def entry_list(request, segment):
-    raise NotImplementedError
+    """Actors, factions or events, filtered by ?tag=, sorted by ?sort=, 50 a page."""
+    model = selectors.entry_model(segment)
+    tag = request.GET.get("tag", "")
+    sort = request.GET.get("sort", "title")
+    entries = selectors.entry_list(model, request.user, tag=tag, sort=sort)
+    page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "model_name": model._meta.verbose_name,
+        "model_name_plural": model._meta.verbose_name_plural,
+        "segment": segment,
+        "page_obj": page,
+        "rows": selectors.entry_rows(page.object_list),
+        "sort": sort if sort in selectors.SORTS else "title",
+        "tag": Tag.objects.filter(slug=tag).first() if tag else None,
+        "tag_slug": tag,
+    }
+    return render(request, "wiki/entry_list.html", context)
 
 
 def entry_detail(request, segment, slug):
-    raise NotImplementedError
+    """An actor's, faction's or event's page with its relations and the passages it cites."""
+    model = selectors.entry_model(segment)
+    entries = model.objects.visible_to(request.user).for_detail().select_related("updated_by")
+    entry = get_object_or_404(entries, slug=slug)
+    context = {
+        "entry": entry,
+        "segment": segment,
+        "facts": selectors.entry_facts(entry),
+        "body_html": render_body(entry.body),
+        "citations": selectors.page_citations(entry, request.user),
+        "sections": selectors.entry_relations(entry, request.user),
+        "is_team": can_read_drafts(request.user),
+    }
+    return render(request, "wiki/entry_detail.html", context)
+
+
+def tag_detail(request, slug):
+    """Everything the reader may see with one tag, grouped by type; 404 when there is nothing."""
+    tag = get_object_or_404(Tag, slug=slug)
+    groups = selectors.tag_groups(tag, request.user)
+    if not any(group.rows for group in groups):
+        raise Http404("Nothing visible carries this tag.")
+    return render(request, "wiki/tag_detail.html", {"tag": tag, "groups": groups})

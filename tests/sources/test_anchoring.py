@@ -20,17 +20,17 @@ USCIS_DASHES = (
     "Afghan city that the Alliance still controlled--this time they were successful."
 )
 USCIS_QUOTED = (
-    "as the primary actors in these incidents.\u00a0 \"Rabbani only received nominal support from "
+    'as the primary actors in these incidents.\u00a0 "Rabbani only received nominal support from '
     'General Dostum and the Hezb-e Wahdat." (State Department, 1999)'
 )
 # 001 (Afghanistan Today, 2015): opens with a curly quote and closes with a straight one.
 NOOR = (
-    "Late last month, Governor Noor and First Vice President Dostum set aside old feuds to announce "
-    "they would unite to fight the Taliban offensive destabilising Badakhshan and Kunduz. “Given "
-    "the shift in the geography of war from the south to the north, with ISIS trying to gain "
-    "ground in the North and the escalation of Taliban operations in northern provinces, the two "
-    "parties decided to defend northern Afghanistan alongside Afghan national security forces,\" "
-    "Noor told the BBC"
+    "Late last month, Governor Noor and First Vice President Dostum set aside old feuds to "
+    "announce they would unite to fight the Taliban offensive destabilising Badakhshan and "
+    "Kunduz. “Given the shift in the geography of war from the south to the north, with ISIS "
+    "trying to gain ground in the North and the escalation of Taliban operations in northern "
+    "provinces, the two parties decided to defend northern Afghanistan alongside Afghan national "
+    'security forces," Noor told the BBC'
 )
 # 002 (The Independent, 2021): typographic dashes and apostrophes, no-break spaces.
 SALEH = (
@@ -66,7 +66,12 @@ PANJSHIR = (
         ),
         (SALEH, "Ashraf Ghani's flight", "Ashraf Ghani’s flight", "normalised"),
         # double quotes, both ways round, next to regex metacharacters
-        (NOOR, '"Given the shift in the geography', "“Given the shift in the geography", "normalised"),
+        (
+            NOOR,
+            '"Given the shift in the geography',
+            "“Given the shift in the geography",
+            "normalised",
+        ),
         (NOOR, "security forces,” Noor told", 'security forces," Noor told', "normalised"),
         (
             USCIS_QUOTED,
@@ -86,7 +91,8 @@ PANJSHIR = (
         (PANJSHIR, "for decades - holding out", "for decades –\u00a0holding out", "normalised"),
         (
             SALEH,
-            "Amrullah Saleh, who — in the wake of Ashraf Ghani's flight to the United Arab Emirates",
+            "Amrullah Saleh, who — in the wake of Ashraf Ghani's flight to the United Arab "
+            "Emirates",
             "Amrullah Saleh, who – in the wake of Ashraf Ghani’s flight to\u00a0the United Arab "
             "Emirates",
             "normalised",
@@ -94,7 +100,12 @@ PANJSHIR = (
         (USCIS_DASHES, "still controlled—this time", "still controlled--this time", "normalised"),
         (USCIS, "Jamiat–e Islami", "Jamiat-e Islami", "normalised"),
         # case
-        (NOOR, "given the SHIFT in the geography", "Given the shift in the geography", "normalised"),
+        (
+            NOOR,
+            "given the SHIFT in the geography",
+            "Given the shift in the geography",
+            "normalised",
+        ),
         # lower() spells a word-final sigma "ς"; mid-word in the text it is "σ"
         ("ΟΔΟΣΑ ΚΑΙ", "οδοΣ", "ΟΔΟΣ", "normalised"),
         # "İ" lower-cases to two characters; offsets must still point into the original
@@ -146,33 +157,44 @@ def test_find_quote_picks_among_duplicates(kwargs, start):
         assert find_quote(USCIS, quote, **kwargs).start == start
 
 
-def test_find_quote_reanchors_between_context_after_an_edit():
-    quote = "instrumental in bringing down Najibullah's government"
-    old = find_quote(USCIS, quote)
+EDITED_QUOTE = "instrumental in bringing down Najibullah's government"
+
+
+def _edit(words):
+    """USCIS with the quoted words rewritten, and the quote's old prefix and suffix."""
+    old = find_quote(USCIS, EDITED_QUOTE)
     prefix, suffix = context_around(USCIS, old.start, old.end)
-    edited = USCIS.replace("instrumental in bringing down", "instrumental in toppling")
-
-    anchor = find_quote(edited, quote, prefix=prefix, suffix=suffix)
-
-    assert anchor.passage(edited) == "instrumental in toppling Najibullah's government"
-    assert anchor.method == "context"
-    assert 70 <= anchor.score < 100
+    return USCIS.replace("instrumental in bringing down", words), prefix, suffix
 
 
 @pytest.mark.parametrize(
-    ("replacement", "kwargs"),
+    ("words", "score"),
     [
-        ("a decisive factor in the fall of the regime", {}),  # the passage itself is gone
-        ("instrumental in toppling Najibullah's government", {"prefix": ""}),  # needs both sides
-        ("instrumental in toppling Najibullah's government", {"min_score": 100}),
+        ("instrumental in toppling", 85.1),
+        ("crucial in toppling", 72.9),
     ],
 )
-def test_find_quote_context_refuses_a_passage_that_no_longer_resembles(replacement, kwargs):
-    quote = "instrumental in bringing down Najibullah's government"
-    old = find_quote(USCIS, quote)
-    prefix, suffix = context_around(USCIS, old.start, old.end)
-    edited = USCIS.replace(quote, replacement)
-    assert find_quote(edited, quote, **{"prefix": prefix, "suffix": suffix, **kwargs}) is None
+def test_find_quote_reanchors_between_context_after_an_edit(words, score):
+    edited, prefix, suffix = _edit(words)
+    anchor = find_quote(edited, EDITED_QUOTE, prefix=prefix, suffix=suffix)
+    assert anchor.passage(edited) == f"{words} Najibullah's government"
+    assert anchor.method == "context"
+    assert anchor.score == pytest.approx(score, abs=0.1)
+
+
+@pytest.mark.parametrize(
+    ("words", "kwargs"),
+    [
+        ("key to the overthrow of", {}),  # 62: too little of the quote is left
+        ("crucial in toppling", {"min_score": 100}),  # 73 < 100 - 20
+        ("instrumental in toppling", {"prefix": ""}),  # it takes both sides
+        ("instrumental in toppling", {"suffix": "  "}),
+    ],
+)
+def test_find_quote_context_refuses_a_passage_that_no_longer_resembles(words, kwargs):
+    edited, prefix, suffix = _edit(words)
+    kwargs = {"prefix": prefix, "suffix": suffix, **kwargs}
+    assert find_quote(edited, EDITED_QUOTE, **kwargs) is None
 
 
 @pytest.mark.parametrize(
@@ -184,7 +206,7 @@ def test_find_quote_context_refuses_a_passage_that_no_longer_resembles(replaceme
         ),
         (
             "the Northern Alliance was instrumental in bringing down Najibullahs goverment",
-            "the Northern Alliance was instrumental in bringing down Najibullah's government",
+            "The Northern Alliance was instrumental in bringing down Najibullah's government",
         ),
         (
             "“Given the shift in the geografy of war from the south to the north",

@@ -1,0 +1,255 @@
+"""Reads for the source pages: lists, the marked-up text and what cites a source.
+
+Sources never import the wiki: pages and relations that cite a passage are reached through
+CitationUse's generic `citing` link, and their visibility is read from their own fields.
+"""
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import F, Q, prefetch_related_objects
+
+from .models import Citation, CitationUse, Source
+from .permissions import can_read_drafts
+
+# ---------------------------------------------------------------------------------------------
+# Dates as a reader says them
+
+_EDTF_DAY = re.compile(r"^(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?([~?%]?)$")
+
+
+def _one_date(value: str) -> str:
+    match = _EDTF_DAY.match(value)
+    if not match:
+        return value
+    year, month, day, qualifier = match.groups()
+    if month and not 1 <= int(month) <= 12:  # seasons (1997-21) and the like stay as typed
+        return value
+    text = str(int(year))
+    if month:
+        text = f"{calendar.month_name[int(month)]} {text}"
+    if day:
+        text = f"{int(day)} {text}"
+    if qualifier in ("~", "%"):
+        text = f"c. {text}"
+    if qualifier in ("?", "%"):
+        text = f"{text}?"
+    return text
+
+
+def date_display(value: str) -> str:
+    """An EDTF date as a reader says it: 1999-12-14 → 14 December 1999, 1997~ → c. 1997.
+
+    Forms it does not know are shown as typed.
+    """
+    value = (value or "").strip()
+    if "/" in value:
+        start, _, end = value.partition("/")
+        start, end = (_one_date(part) if part not in ("", "..") else "…" for part in (start, end))
+        return f"{start} – {end}"
+    return _one_date(value)
+
+
+def span_display(start: str, end: str, *, since: str = "from", until: str = "until") -> str:
+    """Two EDTF dates as one span: "1992 – 2001", "from 1992", "until 2001" or ""."""
+    start, end = date_display(start), date_display(end)
+    if start and end:
+        return f"{start} – {end}"
+    if start:
+        return f"{since} {start}"
+    return f"{until} {end}" if end else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# The source list
+
+SOURCE_SORTS = {
+    "title": ("title", "pk"),
+    "-updated": ("-updated_at", "pk"),
+    "date": (F("published_earliest").asc(nulls_last=True), "title", "pk"),
+}
+
+
+def source_list(user, *, tag: str = "", kind: str = "", sort: str = "title"):
+    """Sources the user may see, filtered by tag slug and kind, in the named order."""
+    sources = Source.objects.visible_to(user).for_list()
+    if tag:
+        sources = sources.filter(tags__slug=tag)
+    if kind:
+        sources = sources.filter(kind=kind)
+    return sources.order_by(*SOURCE_SORTS.get(sort, SOURCE_SORTS["title"]))
+
+
+# ---------------------------------------------------------------------------------------------
+# The stored text with its cited passages marked
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of the source text: plain, a cited passage (`mark_id`) or the rest of an overlap.
+
+    `anchors` are citations whose passage starts inside this highlight; they get empty
+    <mark id="c…"></mark> elements just before it, so that highlights never nest.
+    """
+
+    text: str
+    mark_id: int | None = None
+    marked: bool = False
+    anchors: tuple[int, ...] = ()
+
+
+def is_placed(citation: Citation, text: str) -> bool:
+    """True when the citation's offsets still point at its quote in this text."""
+    if citation.status != Citation.Status.ANCHORED or citation.start is None:
+        return False
+    if citation.end is None or not 0 <= citation.start <= citation.end <= len(text):
+        return False
+    return text[citation.start : citation.end] == citation.quote
+
+
+def text_segments(text: str, citations) -> list[Segment]:
+    """Split `text` into plain runs and highlights, one <mark id="c<id>"> per cited passage.
+
+    Overlapping passages are never nested. Passages that overlap form one run of highlight: the
+    passage that starts first (the longest, if several start together) is wrapped exactly in its
+    own mark; the run's remaining text follows in a mark without id; every other passage of the
+    run gets an empty anchor mark just before the run, so a link to it scrolls to the highlight
+    that holds its start.
+    """
+    placed = sorted(
+        (c for c in citations if is_placed(c, text)), key=lambda c: (c.start, -c.end, c.pk)
+    )
+    segments, cursor, i = [], 0, 0
+    while i < len(placed):
+        first, j = placed[i], i + 1
+        run_end = first.end
+        while j < len(placed) and placed[j].start < run_end:
+            run_end = max(run_end, placed[j].end)
+            j += 1
+        if first.start > cursor:
+            segments.append(Segment(text[cursor : first.start]))
+        anchors = tuple(c.pk for c in placed[i + 1 : j])
+        segments.append(
+            Segment(text[first.start : first.end], mark_id=first.pk, marked=True, anchors=anchors)
+        )
+        if run_end > first.end:
+            segments.append(Segment(text[first.end : run_end], marked=True))
+        cursor, i = run_end, j
+    if cursor < len(text):
+        segments.append(Segment(text[cursor:]))
+    return segments
+
+
+# ---------------------------------------------------------------------------------------------
+# What cites a source
+
+
+@cache
+def _has_publish_flag(model) -> bool:
+    return any(f.name == "is_public" for f in model._meta.concrete_fields)
+
+
+@cache
+def _linked_fields(model) -> tuple:
+    """Foreign keys from a citing model to publishable things (a relation's two ends)."""
+    return tuple(
+        f
+        for f in model._meta.concrete_fields
+        if f.many_to_one and f.related_model is not None and _has_publish_flag(f.related_model)
+    )
+
+
+def _visible_citing(model, user):
+    """What of `model` the user may see: for the public, published and linking only to published."""
+    linked = _linked_fields(model)
+    citing = model._default_manager.select_related(*(f.name for f in linked))
+    if can_read_drafts(user):
+        return citing
+    if _has_publish_flag(model):
+        citing = citing.filter(is_public=True)
+    for f in linked:
+        citing = citing.filter(Q(**{f"{f.name}__isnull": True}) | Q(**{f"{f.name}__is_public": True}))
+    return citing
+
+
+@dataclass
+class CitingRow:
+    """One page or relation that cites the source, with the passages it uses."""
+
+    label: str
+    url: str
+    kind: str
+    is_public: bool
+    citations: list = field(default_factory=list)
+
+
+def _citing_row(obj) -> CitingRow:
+    ends = [getattr(obj, f.name) for f in _linked_fields(type(obj))]
+    ends = [end for end in ends if end is not None]
+    # A page links to itself; a relation to the page of its first end.
+    target = obj if hasattr(obj, "get_absolute_url") else (ends[0] if ends else None)
+    published = getattr(obj, "is_public", True) and all(end.is_public for end in ends)
+    return CitingRow(
+        label=str(obj),
+        url=target.get_absolute_url() if target is not None else "",
+        kind=obj._meta.verbose_name,
+        is_public=published,
+    )
+
+
+@dataclass
+class SourceReading:
+    """Everything the source viewer shows besides the source's own fields."""
+
+    segments: list[Segment]
+    cited_by: list[CitingRow]
+    unplaced: list[Citation]
+    passage_count: int
+
+
+def _visible_uses(source: Source, user) -> list[CitationUse]:
+    """The citation uses of a source whose citing page or relation the user may see."""
+    uses = list(
+        CitationUse.objects.filter(citation__source=source)
+        .select_related("content_type")
+        .order_by("content_type", "object_id", "position")
+    )
+    models = {use.content_type.model_class() for use in uses} - {None}
+    querysets = [_visible_citing(model, user) for model in models]
+    prefetch_related_objects(uses, GenericPrefetch("citing", querysets))
+    return [use for use in uses if use.citing is not None]
+
+
+def source_reading(source: Source, user) -> SourceReading:
+    """The marked text, the "cited by" rows and the citations that have no place in the text.
+
+    The public sees only passages that something visible cites; the team sees every citation.
+    Queries: citations, uses, then one per kind of citing thing (at most six).
+    """
+    citations = list(Citation.objects.filter(source=source).order_by("start", "pk"))
+    uses = _visible_uses(source, user)
+    by_id = {citation.pk: citation for citation in citations}
+    rows: dict[tuple[int, int], CitingRow] = {}
+    for use in uses:
+        row = rows.setdefault((use.content_type_id, use.object_id), _citing_row(use.citing))
+        if by_id[use.citation_id] not in row.citations:
+            row.citations.append(by_id[use.citation_id])
+    if not can_read_drafts(user):
+        used = {use.citation_id for use in uses}
+        citations = [citation for citation in citations if citation.pk in used]
+    cited_by = sorted(rows.values(), key=lambda row: (row.kind, row.label.casefold()))
+    return SourceReading(
+        segments=text_segments(source.text, citations),
+        cited_by=cited_by,
+        unplaced=[c for c in citations if not is_placed(c, source.text)],
+        passage_count=len(citations),
+    )
+
+
+def source_safe_url(source: Source) -> str:
+    """The source's URL if it is a web address a reader may follow (http or https), else ""."""
+    url = (source.url or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) else ""

@@ -1,0 +1,335 @@
+"""Reads for the wiki pages: lists, entry pages with their cited relations, tags, recent changes.
+
+Every read takes the user and shows the public only what is published; a relation is shown only
+when the entry at its other end is visible too. Each function runs a fixed number of queries.
+"""
+
+from dataclasses import dataclass, field
+from heapq import merge
+from itertools import islice
+
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404
+from django.urls import reverse
+from taggit.models import Tag
+
+from sources.models import CitationUse, Source
+from sources.permissions import can_read_drafts
+from sources.selectors import date_display, span_display
+
+from .models import (
+    ENTRY_MODEL_BY_SEGMENT,
+    ENTRY_MODELS,
+    Actor,
+    Event,
+    Faction,
+    FactionRelation,
+    Membership,
+    Participation,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Dates of an entry
+
+
+def entry_facts(entry) -> list[tuple[str, str]]:
+    """The dated facts an entry's page lists, as (label, value), blanks left out."""
+    if isinstance(entry, Actor):
+        facts = [("Born", date_display(entry.born)), ("Died", date_display(entry.died))]
+    elif isinstance(entry, Faction):
+        facts = [
+            ("Founded", date_display(entry.founded)),
+            ("Dissolved", date_display(entry.dissolved)),
+        ]
+    else:
+        facts = [
+            ("Kind", entry.get_kind_display()),
+            ("Date", span_display(entry.start, entry.end, since="", until="until").strip()),
+            ("Place", entry.place),
+            ("Fatalities", entry.fatalities),
+        ]
+    return [(label, value) for label, value in facts if value]
+
+
+def entry_when(entry) -> str:
+    """An entry's dates in one short phrase for lists: "1953 – 2001", "founded 1992"…"""
+    if isinstance(entry, Actor):
+        return span_display(entry.born, entry.died, since="born", until="died")
+    if isinstance(entry, Faction):
+        return span_display(entry.founded, entry.dissolved, since="founded", until="dissolved")
+    return span_display(entry.start, entry.end, since="", until="until").strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Lists
+
+# "date" means the date a reader orders these by: birth, founding, the event's start.
+DATE_FIELD = {Actor: "born_earliest", Faction: "founded_earliest", Event: "start_earliest"}
+SORTS = ("title", "-updated", "date")
+
+
+def entry_model(segment: str):
+    """The model a URL segment names (actors, factions, events); 404 for anything else."""
+    try:
+        return ENTRY_MODEL_BY_SEGMENT[segment]
+    except KeyError:
+        raise Http404("No such kind of page.") from None
+
+
+def _ordering(model, sort: str):
+    if sort == "-updated":
+        return ("-updated_at", "pk")
+    if sort == "date":
+        return (F(DATE_FIELD[model]).asc(nulls_last=True), "title", "pk")
+    return ("title", "pk")
+
+
+def entry_list(model, user, *, tag: str = "", sort: str = "title"):
+    """Entries of one type the user may see, optionally with one tag, in the named order."""
+    entries = model.objects.visible_to(user).for_list()
+    if tag:
+        entries = entries.filter(tags__slug=tag)
+    return entries.order_by(*_ordering(model, sort))
+
+
+@dataclass
+class EntryRow:
+    """An entry in a list, with its dates as one phrase."""
+
+    entry: object
+    when: str
+
+
+def entry_rows(entries) -> list[EntryRow]:
+    """List rows for already loaded entries."""
+    return [EntryRow(entry, entry_when(entry)) for entry in entries]
+
+
+# ---------------------------------------------------------------------------------------------
+# Citations
+
+
+def _citation_uses(user):
+    """Citation uses with their citation and source; the public sees only public sources."""
+    uses = CitationUse.objects.select_related("citation__source")
+    if not can_read_drafts(user):
+        uses = uses.filter(citation__source__is_public=True)
+    return uses.order_by("position", "pk")
+
+
+def page_citations(page, user) -> list:
+    """The citations a page's body uses, in order of first use, each once (one query)."""
+    uses = _citation_uses(user).filter(
+        content_type__app_label=page._meta.app_label,
+        content_type__model=page._meta.model_name,
+        object_id=page.pk,
+    )
+    return list({use.citation_id: use.citation for use in uses}.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# Relations on an entry's page
+
+
+@dataclass
+class RelationRow:
+    """One relation as seen from an entry: the other end, how they relate, when, and proof."""
+
+    other: object
+    other_kind: str
+    role: str
+    when: str
+    citations: list = field(default_factory=list)
+
+
+@dataclass
+class RelationSection:
+    """A table of relations on an entry's page."""
+
+    title: str
+    other_heading: str
+    role_heading: str
+    rows: list[RelationRow]
+
+
+def _relations(queryset, user, *ends: str, public: Q | None = None):
+    """Relations with their ends and cited passages; for the public, only with published ends."""
+    queryset = queryset.select_related(*ends).prefetch_related(
+        Prefetch("citation_uses", queryset=_citation_uses(user), to_attr="uses")
+    )
+    if not can_read_drafts(user):
+        queryset = queryset.filter(public) if public is not None else queryset.public_ends(*ends)
+    return queryset
+
+
+def _row(relation, other, role: str, when: str = "") -> RelationRow:
+    when = when or span_display(relation.start, relation.end)
+    citations = list({use.citation_id: use.citation for use in relation.uses}.values())
+    return RelationRow(other, other._meta.verbose_name, role, when, citations)
+
+
+def _actor_sections(actor, user) -> list[RelationSection]:
+    memberships = _relations(actor.memberships.all(), user, "faction")
+    participations = _relations(actor.participations.all(), user, "event")
+    return [
+        RelationSection(
+            "Memberships", "Faction", "Role",
+            [_row(m, m.faction, m.get_role_display()) for m in memberships],
+        ),
+        RelationSection(
+            "Events", "Event", "Role",
+            [_row(p, p.event, p.get_role_display(), entry_when(p.event)) for p in participations],
+        ),
+    ]  # fmt: skip
+
+
+def _faction_sections(faction, user) -> list[RelationSection]:
+    members = _relations(faction.memberships.all(), user, "actor")
+    outgoing = _relations(faction.relations_out.all(), user, "other")
+    incoming = _relations(faction.relations_in.all(), user, "faction")
+    participations = _relations(faction.participations.all(), user, "event")
+    return [
+        RelationSection(
+            "Members", "Actor", "Role", [_row(m, m.actor, m.get_role_display()) for m in members]
+        ),
+        RelationSection(
+            "Relations to other factions", "Faction", "This faction is",
+            [_row(r, r.other, r.get_kind_display()) for r in outgoing],
+        ),
+        RelationSection(
+            "Relations from other factions", "Faction", "Is, to this faction",
+            [_row(r, r.faction, r.get_kind_display()) for r in incoming],
+        ),
+        RelationSection(
+            "Events", "Event", "Role",
+            [_row(p, p.event, p.get_role_display(), entry_when(p.event)) for p in participations],
+        ),
+    ]  # fmt: skip
+
+
+def _event_sections(event, user) -> list[RelationSection]:
+    public = Q(actor__is_public=True) | Q(faction__is_public=True)
+    participations = _relations(
+        event.participations.all(), user, "actor", "faction", public=public
+    )
+    return [
+        RelationSection(
+            "Participants", "Actor or faction", "Role",
+            [_row(p, p.participant, p.get_role_display()) for p in participations],
+        ),
+    ]  # fmt: skip
+
+
+def entry_relations(entry, user) -> list[RelationSection]:
+    """The relation tables of an entry's page: two queries per table (rows, cited passages)."""
+    if isinstance(entry, Actor):
+        return _actor_sections(entry, user)
+    if isinstance(entry, Faction):
+        return _faction_sections(entry, user)
+    return _event_sections(entry, user)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tags
+
+
+@dataclass
+class TaggedGroup:
+    """The things of one type that carry a tag (at most `limit`; `more` when there are others)."""
+
+    title: str
+    segment: str
+    rows: list
+    more: bool
+
+
+TAG_GROUP_LIMIT = 50
+
+
+def tag_groups(tag: Tag, user, *, limit: int = TAG_GROUP_LIMIT) -> list[TaggedGroup]:
+    """Everything the user may see with this tag, by type: two queries per type."""
+    groups = []
+    for model in ENTRY_MODELS:
+        entries = list(entry_list(model, user, tag=tag.slug)[: limit + 1])
+        groups.append(
+            TaggedGroup(
+                model._meta.verbose_name_plural.capitalize(), model.url_segment,
+                entry_rows(entries[:limit]), len(entries) > limit,
+            )
+        )  # fmt: skip
+    sources = list(Source.objects.visible_to(user).for_list().filter(tags__slug=tag.slug)[: limit + 1])
+    groups.append(TaggedGroup("Sources", "sources", sources[:limit], len(sources) > limit))
+    return groups
+
+
+# ---------------------------------------------------------------------------------------------
+# Home
+
+
+def visible_counts(user) -> list[tuple[str, str, int]]:
+    """How many actors, factions, events and sources the user may see: (label, url name, n)."""
+    counts = [
+        (model._meta.verbose_name_plural.capitalize(), model.url_segment,
+         model.objects.visible_to(user).count())
+        for model in ENTRY_MODELS
+    ]  # fmt: skip
+    counts.append(("Sources", "sources", Source.objects.visible_to(user).count()))
+    return counts
+
+
+@dataclass
+class Change:
+    """One row of recent changes."""
+
+    date: object
+    action: str
+    kind: str
+    title: str
+    url: str
+    user: object
+    reason: str
+
+
+_ACTIONS = {"+": "Created", "~": "Edited", "-": "Deleted"}
+
+
+def _history_rows(model, user, limit: int):
+    """The latest history rows of one model, with the current address of each thing."""
+    visible = model.objects.visible_to(user)
+    id_field = "slug" if model is not Source else "key"
+    rows = model.history.select_related("history_user").annotate(
+        current=Subquery(visible.filter(pk=OuterRef("id")).values(id_field)[:1])
+    )
+    if not can_read_drafts(user):
+        # Only revisions that were published themselves, of things published now.
+        rows = rows.filter(is_public=True, id__in=visible.values("pk"))
+    return rows.order_by("-history_date", "-history_id")[:limit]
+
+
+def _change(record, model, *, with_user: bool) -> Change:
+    if record.current is None:  # deleted, or not visible any more
+        url = ""
+    elif model is Source:
+        url = reverse("sources:source-detail", args=[record.current])
+    else:
+        url = reverse("wiki:entry-detail", args=[model.url_segment, record.current])
+    return Change(
+        date=record.history_date,
+        action=_ACTIONS.get(record.history_type, "Changed"),
+        kind=model._meta.verbose_name,
+        title=record.title,
+        url=url,
+        user=record.history_user if with_user else None,
+        reason=record.history_change_reason or "",
+    )
+
+
+def recent_changes(user, *, limit: int = 10) -> list[Change]:
+    """The latest changes to entries and sources, newest first: one query per model."""
+    # The public never sees who edited what.
+    with_user = can_read_drafts(user)
+    streams = [
+        [_change(r, model, with_user=with_user) for r in _history_rows(model, user, limit)]
+        for model in (*ENTRY_MODELS, Source)
+    ]
+    return list(islice(merge(*streams, key=lambda change: change.date, reverse=True), limit))
