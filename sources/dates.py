@@ -1,6 +1,7 @@
 """EDTF dates (Library of Congress Extended Date/Time Format): validation and sortable bounds."""
 
 import datetime
+import functools
 import time
 
 from edtf import parse_edtf
@@ -16,6 +17,8 @@ class InvalidDate(ValueError):
     """A date string that is not valid EDTF."""
 
 
+# The EDTF grammar (pyparsing) takes milliseconds a call; the same few dates recur constantly.
+@functools.lru_cache(maxsize=4096)
 def parse(value: str):
     """Parse an EDTF string, raising InvalidDate with the expected form on failure."""
     try:
