@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -153,16 +154,15 @@ class TaggedServiceAdmin(SimpleHistoryAdmin):
     def tag_names(self, obj):
         return ", ".join(sorted(tag.name for tag in obj.tags.all()))
 
-    def has_publish_permission(self, request):
+    def has_curate_permission(self, request):
+        # Publishing, like locking, is for curators only: staff status alone is not enough.
         return is_curator(request.user)
 
-    @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["publish"])
+    @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["curate"])
     def publish(self, request, queryset):
         self.flag_set(request, queryset, field="is_public", value=True, reason="Published")
 
-    @admin.action(
-        description="Unpublish selected %(verbose_name_plural)s", permissions=["publish"]
-    )
+    @admin.action(description="Unpublish selected %(verbose_name_plural)s", permissions=["curate"])
     def unpublish(self, request, queryset):
         self.flag_set(request, queryset, field="is_public", value=False, reason="Unpublished")
 
@@ -229,6 +229,7 @@ class SourceAdmin(TaggedServiceAdmin):
         "updated_at",
     )
     search_fields = ("key", "title", "authors", "publisher", "document_symbol", "text")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("key", "title", "kind", "authors", "publisher", "published")}),
         ("Where to find it", {"fields": ("url", "document_symbol", "accessed", "language")}),

@@ -1,0 +1,401 @@
+"""The curators' admin for pages and relations: saves go through the services, one revision each."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from sources.models import Citation
+from tests.factories import (
+    ActorFactory,
+    EventFactory,
+    FactionFactory,
+    FactionRelationFactory,
+    MembershipFactory,
+    ParticipationFactory,
+    SourceFactory,
+    UserFactory,
+    curator,
+    editor,
+)
+from wiki.models import Actor, Membership
+from wiki.services import page_save
+
+pytestmark = pytest.mark.django_db
+
+GOOD_EVIDENCE = '[@sample-source "the Northern Alliance was established"]'
+BAD_EVIDENCE = '[@sample-source "the Northern Alliance was dissolved in Paris"]'
+
+
+@pytest.fixture
+def curator_client(client):
+    client.force_login(curator())
+    return client
+
+
+def admin_url(model_name, view, *args):
+    return reverse(f"admin:wiki_{model_name}_{view}", args=args)
+
+
+def management_form(prefix, total=0, initial=0):
+    """The hidden fields an inline formset posts."""
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def actor_form(actor, **changes):
+    """The actor change form as a curator posts it, with no inline rows."""
+    data = {
+        "title": actor.title,
+        "slug": actor.slug,
+        "aliases": actor.aliases,
+        "summary": actor.summary,
+        "born": actor.born,
+        "died": actor.died,
+        "body": actor.body,
+        "tags": ", ".join(sorted(actor.tags.names())),
+        "is_public": "on" if actor.is_public else "",
+        "change_reason": "",
+        **management_form("memberships"),
+        **management_form("participations"),
+    }
+    return {**data, **changes}
+
+
+def membership_form(membership, **changes):
+    data = {
+        "actor": membership.actor_id,
+        "faction": membership.faction_id,
+        "role": membership.role,
+        "start": membership.start,
+        "end": membership.end,
+        "evidence": membership.evidence,
+        "change_reason": "",
+    }
+    return {**data, **changes}
+
+
+def one_of_each():
+    """One object of every wiki model, keyed by admin model name."""
+    membership = MembershipFactory()
+    return {
+        "actor": membership.actor,
+        "faction": membership.faction,
+        "event": EventFactory(),
+        "membership": membership,
+        "factionrelation": FactionRelationFactory(),
+        "participation": ParticipationFactory(),
+    }
+
+
+MODEL_NAMES = ["actor", "faction", "event", "membership", "factionrelation", "participation"]
+
+
+@pytest.mark.parametrize("model_name", MODEL_NAMES)
+def test_curator_opens_change_list_add_change_and_history_pages(curator_client, model_name):
+    obj = one_of_each()[model_name]
+    for url in (
+        admin_url(model_name, "changelist"),
+        admin_url(model_name, "add"),
+        admin_url(model_name, "change", obj.pk),
+        admin_url(model_name, "history", obj.pk),
+    ):
+        assert curator_client.get(url).status_code == 200, url
+
+
+def _build_rows(model_name, count):
+    user = UserFactory()
+    for i in range(count):
+        tags = ["common", f"tag-{model_name}-{i}"]
+        if model_name == "actor":
+            ActorFactory(tags=tags, updated_by=user, born=f"{1900 + i * 3}")
+        elif model_name == "faction":
+            FactionFactory(tags=tags, updated_by=user, founded=f"{1900 + i * 3}")
+        elif model_name == "event":
+            EventFactory(tags=tags, updated_by=user, start=f"{1900 + i * 3}")
+        elif model_name == "membership":
+            MembershipFactory(updated_by=user, start=f"{1900 + i * 3}")
+        elif model_name == "factionrelation":
+            FactionRelationFactory(updated_by=user)
+        elif i % 2:  # participations by actors and by factions
+            ParticipationFactory(actor=None, faction=FactionFactory())
+        else:
+            ParticipationFactory()
+
+
+def _change_list_queries(client, url, rows):
+    client.get(url)  # warm the per-process caches (content types) out of the count
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["cl"].result_list) == rows
+    return len(queries)
+
+
+@pytest.mark.parametrize("model_name", MODEL_NAMES)
+def test_change_list_query_count_does_not_grow_with_rows(curator_client, model_name):
+    url = admin_url(model_name, "changelist")
+    _build_rows(model_name, 2)
+    with_two = _change_list_queries(curator_client, url, 2)
+    _build_rows(model_name, 18)
+    assert _change_list_queries(curator_client, url, 20) == with_two
+
+
+def test_saving_an_actor_with_new_tags_writes_one_history_row_holding_the_tags(curator_client):
+    actor = ActorFactory(title="Ahmad Shah Massoud")
+    before = actor.history.count()
+    data = actor_form(actor, tags="Panjshir, jamiat", change_reason="Tagged")
+    response = curator_client.post(admin_url("actor", "change", actor.pk), data)
+    assert response.status_code == 302
+    assert actor.history.count() == before + 1
+    latest = actor.history.first()
+    assert latest.tag_list == "jamiat, panjshir"
+    assert latest.history_change_reason == "Tagged"
+    assert latest.history_user.username == "curator"
+    assert sorted(actor.tags.names()) == ["Panjshir", "jamiat"]
+
+
+def test_adding_an_actor_writes_one_history_row_with_its_tags_and_creator(curator_client):
+    data = {
+        "title": "Abdul Rashid Dostum",
+        "slug": "dostum",
+        "tags": "jumbish",
+        **management_form("memberships"),
+        **management_form("participations"),
+    }
+    response = curator_client.post(admin_url("actor", "add"), data)
+    assert response.status_code == 302
+    actor = Actor.objects.get(slug="dostum")
+    assert actor.created_by.username == "curator"
+    assert [row.tag_list for row in actor.history.all()] == ["jumbish"]
+
+
+def test_history_page_shows_the_tag_change(curator_client):
+    actor = ActorFactory()
+    page_save(page=actor, user=None, tags=["jamiat"])
+    curator_client.post(
+        admin_url("actor", "change", actor.pk), actor_form(actor, tags="jamiat, panjshir")
+    )
+    content = curator_client.get(admin_url("actor", "history", actor.pk)).content.decode()
+    assert "Tags (as saved)" in content
+    assert "jamiat, panjshir" in content
+
+
+def test_reverting_an_actor_restores_that_revisions_tags_in_one_new_row(curator_client):
+    actor = ActorFactory()
+    page_save(page=actor, user=None, tags=["first"])
+    old = actor.history.first()
+    page_save(page=actor, user=None, tags=["second"])
+    url = reverse("admin:wiki_actor_simple_history", args=[actor.pk, old.history_id])
+    form = curator_client.get(url).context["adminform"].form
+    assert [tag.name for tag in form.initial["tags"]] == ["first"]
+    before = actor.history.count()
+    data = actor_form(actor, tags="first", change_reason=form.initial["change_reason"])
+    assert curator_client.post(url, data).status_code == 302
+    assert actor.history.count() == before + 1
+    assert actor.history.first().tag_list == "first"
+    assert actor.history.first().history_change_reason.startswith("Revert to the revision of")
+    assert list(actor.tags.names()) == ["first"]
+
+
+def test_a_body_quote_absent_from_its_source_is_a_form_error_and_saves_nothing(curator_client):
+    SourceFactory(key="ric-1999")
+    actor = ActorFactory(body="Old body.")
+    before = actor.history.count()
+    body = 'He led Jamiat. [@ric-1999 "head of the Taliban"]'
+    response = curator_client.post(
+        admin_url("actor", "change", actor.pk), actor_form(actor, body=body)
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["body"]
+    assert any("ric-1999" in error and "head of the Taliban" in error for error in errors)
+    actor.refresh_from_db()
+    assert actor.body == "Old body."
+    assert actor.history.count() == before
+    assert not Citation.objects.exists()
+
+
+def test_a_relation_quote_absent_from_the_source_is_a_form_error_and_changes_nothing(
+    curator_client,
+):
+    membership = MembershipFactory()
+    before = membership.history.count()
+    response = curator_client.post(
+        admin_url("membership", "change", membership.pk),
+        membership_form(membership, evidence=BAD_EVIDENCE, role="leader"),
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["evidence"]
+    assert any("sample-source" in error and "Closest passage" in error for error in errors)
+    membership.refresh_from_db()
+    assert (membership.evidence, membership.role) == (GOOD_EVIDENCE, "member")
+    assert membership.history.count() == before
+    assert not Citation.objects.exists()
+
+
+def test_saving_a_relation_records_the_curator_reason_and_its_citations(curator_client):
+    membership = MembershipFactory()
+    response = curator_client.post(
+        admin_url("membership", "change", membership.pk),
+        membership_form(membership, role="leader", change_reason="Promoted"),
+    )
+    assert response.status_code == 302
+    latest = membership.history.first()
+    assert (latest.role, latest.history_change_reason) == ("leader", "Promoted")
+    assert latest.updated_by.username == "curator"
+    assert [use.citation.quote for use in membership.citation_uses.all()] == [
+        "the Northern Alliance was established"
+    ]
+
+
+def test_an_inline_membership_is_saved_through_relation_save(curator_client):
+    actor, faction = ActorFactory(), FactionFactory()
+    SourceFactory(key="sample-source")
+    data = actor_form(
+        actor,
+        **management_form("memberships", total=1),
+        **{
+            "memberships-0-faction": faction.pk,
+            "memberships-0-role": "commander",
+            "memberships-0-start": "1992",
+            "memberships-0-evidence": GOOD_EVIDENCE,
+        },
+    )
+    response = curator_client.post(admin_url("actor", "change", actor.pk), data)
+    assert response.status_code == 302
+    membership = Membership.objects.get(actor=actor, faction=faction)
+    assert membership.created_by.username == "curator"
+    assert membership.history.count() == 1
+    assert membership.citation_uses.count() == 1
+
+
+def test_an_inline_membership_with_a_missing_quote_is_refused_and_nothing_saved(curator_client):
+    actor, faction = ActorFactory(), FactionFactory()
+    SourceFactory(key="sample-source")
+    before = actor.history.count()
+    data = actor_form(
+        actor,
+        title="Renamed",
+        **management_form("memberships", total=1),
+        **{
+            "memberships-0-faction": faction.pk,
+            "memberships-0-role": "member",
+            "memberships-0-evidence": BAD_EVIDENCE,
+        },
+    )
+    response = curator_client.post(admin_url("actor", "change", actor.pk), data)
+    assert response.status_code == 200
+    inline_form = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert any("sample-source" in error for error in inline_form.errors["evidence"])
+    actor.refresh_from_db()
+    assert actor.title != "Renamed"
+    assert actor.history.count() == before
+    assert not Membership.objects.exists()
+
+
+def test_deleting_an_inline_membership_records_the_deletion_in_history(curator_client):
+    membership = MembershipFactory()
+    actor = membership.actor
+    data = actor_form(
+        actor,
+        change_reason="Duplicate",
+        **management_form("memberships", total=1, initial=1),
+        **{
+            "memberships-0-id": membership.pk,
+            "memberships-0-actor": actor.pk,
+            "memberships-0-faction": membership.faction_id,
+            "memberships-0-role": membership.role,
+            "memberships-0-evidence": membership.evidence,
+            "memberships-0-DELETE": "on",
+        },
+    )
+    assert curator_client.post(admin_url("actor", "change", actor.pk), data).status_code == 302
+    assert not Membership.objects.exists()
+    deletion = Membership.history.filter(id=membership.pk).first()
+    assert (deletion.history_type, deletion.history_change_reason) == ("-", "Duplicate")
+
+
+def test_publish_action_publishes_with_one_history_row_each_and_a_reason(curator_client):
+    drafts = [ActorFactory(is_public=False), ActorFactory(is_public=False)]
+    already = ActorFactory(is_public=True)
+    before = {actor.pk: actor.history.count() for actor in [*drafts, already]}
+    response = curator_client.post(
+        admin_url("actor", "changelist"),
+        {"action": "publish", "_selected_action": [actor.pk for actor in [*drafts, already]]},
+        follow=True,
+    )
+    assert "Published 2 actors." in response.content.decode()
+    for actor in drafts:
+        actor.refresh_from_db()
+        assert actor.is_public
+        assert actor.history.count() == before[actor.pk] + 1
+        latest = actor.history.first()
+        assert (latest.history_change_reason, latest.history_user.username) == (
+            "Published",
+            "curator",
+        )
+    assert already.history.count() == before[already.pk]
+
+
+def test_unpublish_and_lock_actions_record_their_reason(curator_client):
+    event = EventFactory(is_public=True)
+    url = admin_url("event", "changelist")
+    curator_client.post(url, {"action": "unpublish", "_selected_action": [event.pk]})
+    curator_client.post(url, {"action": "lock", "_selected_action": [event.pk]})
+    event.refresh_from_db()
+    assert (event.is_public, event.is_locked) == (False, True)
+    reasons = [row.history_change_reason for row in event.history.all()[:2]]
+    assert reasons == ["Locked", "Unpublished"]
+
+
+def test_publish_action_reports_a_page_whose_citations_no_longer_hold(curator_client):
+    source = SourceFactory(key="ric-1999")
+    actor = ActorFactory(is_public=False)
+    page_save(page=actor, body='X. [@ric-1999 "President Najibullah"]', user=None)
+    source.text = "A text that was corrected."
+    source.save()
+    response = curator_client.post(
+        admin_url("actor", "changelist"),
+        {"action": "publish", "_selected_action": [actor.pk]},
+        follow=True,
+    )
+    assert "Not published" in response.content.decode()
+    actor.refresh_from_db()
+    assert not actor.is_public
+
+
+def test_staff_outside_the_curators_group_is_not_offered_publishing_or_locking(client):
+    client.force_login(UserFactory(username="staffer", is_staff=True, groups=["Editors"]))
+    response = client.get(admin_url("actor", "changelist"))
+    assert response.status_code == 200
+    offered = response.context["cl"].model_admin.get_actions(response.wsgi_request)
+    assert not {"publish", "unpublish", "lock", "unlock"} & set(offered)
+
+
+def test_tag_filter_offers_this_models_tags_and_filters_by_them(curator_client):
+    ActorFactory(title="Massoud", tags=["jamiat"])
+    ActorFactory(title="Dostum", tags=["jumbish"])
+    FactionFactory(tags=["faction-only"])
+    response = curator_client.get(admin_url("actor", "changelist"))
+    tag_filter = next(spec for spec in response.context["cl"].filter_specs if spec.title == "tag")
+    assert [name for _, name in tag_filter.lookup_choices] == ["jamiat", "jumbish"]
+    response = curator_client.get(admin_url("actor", "changelist") + "?tag=jamiat")
+    assert [actor.title for actor in response.context["cl"].result_list] == ["Massoud"]
+
+
+def test_decade_filter_selects_events_by_their_earliest_start(curator_client):
+    EventFactory(title="Jalalabad", start="1989-03")
+    EventFactory(title="Kabul", start="1996~")
+    response = curator_client.get(admin_url("event", "changelist") + "?start_earliest_decade=1990")
+    assert [event.title for event in response.context["cl"].result_list] == ["Kabul"]
+
+
+def test_an_editor_who_is_not_staff_is_sent_to_the_admin_login(client):
+    client.force_login(editor())
+    response = client.get(admin_url("actor", "changelist"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))

@@ -1,0 +1,294 @@
+"""Admin for curators: actors, factions, events and the cited relations between them.
+
+Pages save through page_save and relations (inline ones too) through relation_save, so the
+admin verifies citations and records history exactly as the browser does.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from simple_history.admin import SimpleHistoryAdmin
+
+from sources.admin import (
+    ChangeReasonForm,
+    TaggedAdminForm,
+    TaggedServiceAdmin,
+    TagListFilter,
+    decade_filter,
+    edtf_column,
+    record_fieldset,
+)
+from sources.citation_refs import CitationSyntaxError, find_groups, parse_evidence
+from sources.services import citations_resolve
+
+from .models import ENTRY_MODELS, Actor, Event, Faction, FactionRelation, Membership, Participation
+from .services import page_save, relation_save
+
+
+def refs_in_body(text: str):
+    """Every citation of a page body, in order."""
+    return [ref for _, _, group in find_groups(text) for ref in group]
+
+
+def citation_errors(text: str, *, parse) -> list[str]:
+    """What the save services would refuse in this citation markup, found without writing."""
+    try:
+        refs = parse(text)
+    except CitationSyntaxError as error:
+        return [str(error)]
+    try:
+        # citations_resolve creates the citations it anchors: keep its verdict, not its rows.
+        with transaction.atomic():
+            citations_resolve(refs)
+            transaction.set_rollback(True)
+    except ValidationError as error:
+        return error.messages
+    return []
+
+
+class PageAdminForm(TaggedAdminForm):
+    """A bad citation in the body is a form error naming the source, not a failed save."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "body" in cleaned_data:
+            errors = citation_errors(cleaned_data["body"], parse=refs_in_body)
+            if errors:
+                self.add_error("body", errors)
+        return cleaned_data
+
+
+class EvidenceCheckMixin:
+    """A bad citation in the evidence is a form error naming the source, not a failed save."""
+
+    only_when_changed = False
+
+    def clean(self):
+        cleaned_data = super().clean()
+        saved = not self.only_when_changed or self.has_changed()
+        if saved and not cleaned_data.get("DELETE") and "evidence" in cleaned_data:
+            errors = citation_errors(cleaned_data["evidence"], parse=parse_evidence)
+            if errors:
+                self.add_error("evidence", errors)
+        return cleaned_data
+
+
+class RelationAdminForm(EvidenceCheckMixin, ChangeReasonForm):
+    pass
+
+
+class RelationInlineForm(EvidenceCheckMixin, forms.ModelForm):
+    only_when_changed = True  # an unchanged inline row is not saved, so not checked either
+
+    class Meta:
+        widgets = {"evidence": forms.Textarea(attrs={"rows": 2, "cols": 48})}
+
+
+def relation_ends(model) -> list[str]:
+    """The entries a relation links: its foreign keys to actors, factions and events."""
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if field.many_to_one and field.related_model in ENTRY_MODELS
+    ]
+
+
+def with_ends(queryset):
+    """Relations with the entries they link, in the same query, leaving out the entries' bodies."""
+    ends = relation_ends(queryset.model)
+    return queryset.select_related(*ends).defer(*(f"{end}__body" for end in ends))
+
+
+class RelationInline(admin.TabularInline):
+    """A relation seen from one of its ends; the parent admin saves it through relation_save."""
+
+    form = RelationInlineForm
+    extra = 0
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return with_ends(super().get_queryset(request))
+
+    def get_autocomplete_fields(self, request):
+        return [name for name in relation_ends(self.model) if name != self.fk_name]
+
+
+class ActorMembershipInline(RelationInline):
+    model = Membership
+    fk_name = "actor"
+    fields = ("faction", "role", "start", "end", "evidence")
+
+
+class FactionMembershipInline(RelationInline):
+    model = Membership
+    fk_name = "faction"
+    fields = ("actor", "role", "start", "end", "evidence")
+
+
+class FactionRelationInline(RelationInline):
+    model = FactionRelation
+    fk_name = "faction"
+    fields = ("kind", "other", "start", "end", "evidence")
+    verbose_name_plural = "relations to other factions"
+
+
+class ActorParticipationInline(RelationInline):
+    model = Participation
+    fk_name = "actor"
+    fields = ("event", "role", "start", "end", "evidence")
+
+
+class FactionParticipationInline(RelationInline):
+    model = Participation
+    fk_name = "faction"
+    fields = ("event", "role", "start", "end", "evidence")
+
+
+class EventParticipationInline(RelationInline):
+    model = Participation
+    fk_name = "event"
+    fields = ("actor", "faction", "role", "start", "end", "evidence")
+
+
+def entry_fieldsets(*own_fields):
+    """An entry type's change form: its own fields among the ones every entry has."""
+    return (
+        (None, {"fields": ("title", "slug", "aliases", "summary", *own_fields)}),
+        ("Page", {"fields": ("body", "tags", "is_public", "is_locked", "change_reason")}),
+        record_fieldset(),
+    )
+
+
+ENTRY_COLUMNS = ("tag_names", "is_public", "is_locked", "updated_at", "updated_by")
+
+
+class EntryAdmin(TaggedServiceAdmin):
+    """What the admins of actors, factions and events share."""
+
+    form = PageAdminForm
+    list_select_related = ("updated_by",)
+    list_filter = (TagListFilter, "is_public", "is_locked", "updated_at")
+    search_fields = ("title", "aliases", "summary")
+    prepopulated_fields = {"slug": ("title",)}
+    actions = [*TaggedServiceAdmin.actions, "lock", "unlock"]
+
+    def service_save(self, request, obj, *, change_reason="", tags=None):
+        page_save(page=obj, user=request.user, change_reason=change_reason, tags=tags)
+
+    def save_formset(self, request, form, formset, change):
+        # Every inline row is a relation: relation_save verifies its evidence and records it.
+        reason = form.cleaned_data.get("change_reason", "")
+        for relation in formset.save(commit=False):
+            relation_save(relation=relation, user=request.user, change_reason=reason)
+        for relation in formset.deleted_objects:
+            relation._change_reason = reason
+            relation.delete()
+        formset.save_m2m()
+
+    @admin.action(description="Lock selected %(verbose_name_plural)s", permissions=["curate"])
+    def lock(self, request, queryset):
+        self.flag_set(request, queryset, field="is_locked", value=True, reason="Locked")
+
+    @admin.action(description="Unlock selected %(verbose_name_plural)s", permissions=["curate"])
+    def unlock(self, request, queryset):
+        self.flag_set(request, queryset, field="is_locked", value=False, reason="Unlocked")
+
+
+@admin.register(Actor)
+class ActorAdmin(EntryAdmin):
+    list_display = ("title", edtf_column("born"), edtf_column("died"), *ENTRY_COLUMNS)
+    list_filter = (*EntryAdmin.list_filter, decade_filter("born_earliest", "born"))
+    fieldsets = entry_fieldsets("born", "died")
+    inlines = [ActorMembershipInline, ActorParticipationInline]
+
+
+@admin.register(Faction)
+class FactionAdmin(EntryAdmin):
+    list_display = ("title", edtf_column("founded"), edtf_column("dissolved"), *ENTRY_COLUMNS)
+    list_filter = (*EntryAdmin.list_filter, decade_filter("founded_earliest", "founded"))
+    fieldsets = entry_fieldsets("founded", "dissolved")
+    inlines = [FactionMembershipInline, FactionRelationInline, FactionParticipationInline]
+
+
+@admin.register(Event)
+class EventAdmin(EntryAdmin):
+    list_display = ("title", "kind", edtf_column("start"), *ENTRY_COLUMNS)
+    list_filter = (*EntryAdmin.list_filter, "kind", decade_filter("start_earliest", "start"))
+    fieldsets = entry_fieldsets(
+        "kind", "start", "end", "place", "latitude", "longitude", "fatalities"
+    )
+    inlines = [EventParticipationInline]
+
+
+def relation_fieldsets(*own_fields):
+    """A relation's change form: what it links, when, and the evidence for it."""
+    return (
+        (None, {"fields": (*own_fields, "start", "end", "evidence", "cited_passages")}),
+        (None, {"fields": ("change_reason",)}),
+        record_fieldset("created_by", "created_at", "updated_by", "updated_at"),
+    )
+
+
+RELATION_COLUMNS = (edtf_column("start"), edtf_column("end"), "updated_at")
+
+
+class RelationAdmin(SimpleHistoryAdmin):
+    """What the admins of memberships, faction relations and participations share."""
+
+    form = RelationAdminForm
+    list_filter = (decade_filter("start_earliest", "start"), "updated_at")
+    readonly_fields = ("cited_passages", "created_by", "created_at", "updated_by", "updated_at")
+
+    def get_queryset(self, request):
+        return with_ends(super().get_queryset(request))
+
+    def get_autocomplete_fields(self, request):
+        return relation_ends(self.model)
+
+    def save_model(self, request, obj, form, change):
+        relation_save(
+            relation=obj,
+            user=request.user,
+            change_reason=form.cleaned_data.get("change_reason", ""),
+        )
+
+    @admin.display(description="cited passages")
+    def cited_passages(self, relation):
+        if relation.pk is None:
+            return None
+        uses = relation.citation_uses.select_related("citation__source").defer(
+            "citation__source__text"
+        )
+        links = ((use.citation.get_absolute_url(), use.citation) for use in uses)
+        return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a>', links) or None
+
+
+@admin.register(Membership)
+class MembershipAdmin(RelationAdmin):
+    list_display = ("actor", "role", "faction", *RELATION_COLUMNS)
+    list_filter = ("role", *RelationAdmin.list_filter)
+    search_fields = ("actor__title", "actor__aliases", "faction__title", "faction__aliases")
+    fieldsets = relation_fieldsets("actor", "role", "faction")
+
+
+@admin.register(FactionRelation)
+class FactionRelationAdmin(RelationAdmin):
+    list_display = ("faction", "kind", "other", *RELATION_COLUMNS)
+    list_filter = ("kind", *RelationAdmin.list_filter)
+    search_fields = ("faction__title", "faction__aliases", "other__title", "other__aliases")
+    fieldsets = relation_fieldsets("faction", "kind", "other")
+
+
+@admin.register(Participation)
+class ParticipationAdmin(RelationAdmin):
+    list_display = ("event", "participant", "role", *RELATION_COLUMNS)
+    list_filter = ("role", *RelationAdmin.list_filter)
+    search_fields = ("event__title", "actor__title", "actor__aliases", "faction__title")
+    fieldsets = relation_fieldsets("event", "actor", "faction", "role")
+
+    @admin.display(description="participant")
+    def participant(self, participation):
+        return participation.participant
