@@ -116,8 +116,6 @@ STORAGES = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
-# URL fields without a scheme mean https (Django 6's default, adopted now).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 # History tables get an (object id, date) index so that one page's history stays fast.
 SIMPLE_HISTORY_DATE_INDEX = "composite"
 SIMPLE_HISTORY_REVERT_DISABLED = False

@@ -83,6 +83,19 @@ def source_list(user, *, tag: str = "", kind: str = "", sort: str = "title"):
     return sources.order_by(*SOURCE_SORTS.get(sort, SOURCE_SORTS["title"]))
 
 
+@dataclass(frozen=True)
+class SourceRow:
+    """A source in a list, with its publication date as a reader says it."""
+
+    source: Source
+    published: str
+
+
+def source_rows(sources) -> list[SourceRow]:
+    """List rows for already loaded sources."""
+    return [SourceRow(source, date_display(source.published)) for source in sources]
+
+
 # ---------------------------------------------------------------------------------------------
 # The stored text with its cited passages marked
 
@@ -171,7 +184,9 @@ def _visible_citing(model, user):
     if _has_publish_flag(model):
         citing = citing.filter(is_public=True)
     for f in linked:
-        citing = citing.filter(Q(**{f"{f.name}__isnull": True}) | Q(**{f"{f.name}__is_public": True}))
+        # A participation names an actor or a faction: the empty end does not hide it.
+        end_ok = Q(**{f"{f.name}__isnull": True}) | Q(**{f"{f.name}__is_public": True})
+        citing = citing.filter(end_ok)
     return citing
 
 

@@ -20,6 +20,8 @@ def source_list(request):
     page = Paginator(sources, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page_obj": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+        "rows": selectors.source_rows(page.object_list),
         "sort": sort if sort in selectors.SOURCE_SORTS else "title",
         "kind": kind,
         "kinds": Source.Kind.choices,

@@ -23,9 +23,6 @@ from .models import (
     Actor,
     Event,
     Faction,
-    FactionRelation,
-    Membership,
-    Participation,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -150,6 +147,12 @@ class RelationSection:
     other_heading: str
     role_heading: str
     rows: list[RelationRow]
+    mixed_kinds: bool = False  # rows name actors and factions: say which each is
+
+    @property
+    def has_dates(self) -> bool:
+        """Whether any row is dated (an undated table drops its "When" column)."""
+        return any(row.when for row in self.rows)
 
 
 def _relations(queryset, user, *ends: str, public: Q | None = None):
@@ -173,14 +176,18 @@ def _actor_sections(actor, user) -> list[RelationSection]:
     participations = _relations(actor.participations.all(), user, "event")
     return [
         RelationSection(
-            "Memberships", "Faction", "Role",
+            "Memberships",
+            "Faction",
+            "Role",
             [_row(m, m.faction, m.get_role_display()) for m in memberships],
         ),
         RelationSection(
-            "Events", "Event", "Role",
+            "Events",
+            "Event",
+            "Role",
             [_row(p, p.event, p.get_role_display(), entry_when(p.event)) for p in participations],
         ),
-    ]  # fmt: skip
+    ]
 
 
 def _faction_sections(faction, user) -> list[RelationSection]:
@@ -193,31 +200,38 @@ def _faction_sections(faction, user) -> list[RelationSection]:
             "Members", "Actor", "Role", [_row(m, m.actor, m.get_role_display()) for m in members]
         ),
         RelationSection(
-            "Relations to other factions", "Faction", "This faction is",
+            "Relations to other factions",
+            "Faction",
+            "This faction is",
             [_row(r, r.other, r.get_kind_display()) for r in outgoing],
         ),
         RelationSection(
-            "Relations from other factions", "Faction", "Is, to this faction",
+            "Relations from other factions",
+            "Faction",
+            "Is, to this faction",
             [_row(r, r.faction, r.get_kind_display()) for r in incoming],
         ),
         RelationSection(
-            "Events", "Event", "Role",
+            "Events",
+            "Event",
+            "Role",
             [_row(p, p.event, p.get_role_display(), entry_when(p.event)) for p in participations],
         ),
-    ]  # fmt: skip
+    ]
 
 
 def _event_sections(event, user) -> list[RelationSection]:
     public = Q(actor__is_public=True) | Q(faction__is_public=True)
-    participations = _relations(
-        event.participations.all(), user, "actor", "faction", public=public
-    )
+    participations = _relations(event.participations.all(), user, "actor", "faction", public=public)
     return [
         RelationSection(
-            "Participants", "Actor or faction", "Role",
+            "Participants",
+            "Actor or faction",
+            "Role",
             [_row(p, p.participant, p.get_role_display()) for p in participations],
+            mixed_kinds=True,
         ),
-    ]  # fmt: skip
+    ]
 
 
 def entry_relations(entry, user) -> list[RelationSection]:
@@ -253,11 +267,14 @@ def tag_groups(tag: Tag, user, *, limit: int = TAG_GROUP_LIMIT) -> list[TaggedGr
         entries = list(entry_list(model, user, tag=tag.slug)[: limit + 1])
         groups.append(
             TaggedGroup(
-                model._meta.verbose_name_plural.capitalize(), model.url_segment,
-                entry_rows(entries[:limit]), len(entries) > limit,
+                model._meta.verbose_name_plural.capitalize(),
+                model.url_segment,
+                entry_rows(entries[:limit]),
+                len(entries) > limit,
             )
-        )  # fmt: skip
-    sources = list(Source.objects.visible_to(user).for_list().filter(tags__slug=tag.slug)[: limit + 1])
+        )
+    sources = Source.objects.visible_to(user).for_list().filter(tags__slug=tag.slug)
+    sources = list(sources.order_by("title", "pk")[: limit + 1])
     groups.append(TaggedGroup("Sources", "sources", sources[:limit], len(sources) > limit))
     return groups
 
@@ -269,10 +286,13 @@ def tag_groups(tag: Tag, user, *, limit: int = TAG_GROUP_LIMIT) -> list[TaggedGr
 def visible_counts(user) -> list[tuple[str, str, int]]:
     """How many actors, factions, events and sources the user may see: (label, url name, n)."""
     counts = [
-        (model._meta.verbose_name_plural.capitalize(), model.url_segment,
-         model.objects.visible_to(user).count())
+        (
+            model._meta.verbose_name_plural.capitalize(),
+            model.url_segment,
+            model.objects.visible_to(user).count(),
+        )
         for model in ENTRY_MODELS
-    ]  # fmt: skip
+    ]
     counts.append(("Sources", "sources", Source.objects.visible_to(user).count()))
     return counts
 
@@ -288,17 +308,31 @@ class Change:
     url: str
     user: object
     reason: str
+    is_public: bool  # as of this revision
 
 
 _ACTIONS = {"+": "Created", "~": "Edited", "-": "Deleted"}
+_HISTORY_FIELDS = (
+    "history_id",
+    "history_date",
+    "history_type",
+    "history_change_reason",
+    "history_user",
+    "id",
+    "title",
+    "is_public",
+)
 
 
 def _history_rows(model, user, limit: int):
     """The latest history rows of one model, with the current address of each thing."""
     visible = model.objects.visible_to(user)
     id_field = "slug" if model is not Source else "key"
-    rows = model.history.select_related("history_user").annotate(
-        current=Subquery(visible.filter(pk=OuterRef("id")).values(id_field)[:1])
+    # Only what a row shows: a source's revisions each hold its full text.
+    rows = (
+        model.history.select_related("history_user")
+        .only(*_HISTORY_FIELDS)
+        .annotate(current=Subquery(visible.filter(pk=OuterRef("id")).values(id_field)[:1]))
     )
     if not can_read_drafts(user):
         # Only revisions that were published themselves, of things published now.
@@ -321,6 +355,7 @@ def _change(record, model, *, with_user: bool) -> Change:
         url=url,
         user=record.history_user if with_user else None,
         reason=record.history_change_reason or "",
+        is_public=record.is_public,
     )
 
 

@@ -35,6 +35,7 @@ def entry_list(request, segment):
         "model_name_plural": model._meta.verbose_name_plural,
         "segment": segment,
         "page_obj": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "rows": selectors.entry_rows(page.object_list),
         "sort": sort if sort in selectors.SORTS else "title",
         "tag": Tag.objects.filter(slug=tag).first() if tag else None,
