@@ -85,15 +85,19 @@ def source_list(user, *, tag: str = "", kind: str = "", sort: str = "title"):
 
 @dataclass(frozen=True)
 class SourceRow:
-    """A source in a list, with its publication date as a reader says it."""
+    """A source in a list, with who wrote and published it when, as one line's parts."""
 
     source: Source
-    published: str
+    byline: list[str]
 
 
 def source_rows(sources) -> list[SourceRow]:
     """List rows for already loaded sources."""
-    return [SourceRow(source, date_display(source.published)) for source in sources]
+    rows = []
+    for source in sources:
+        parts = (source.authors, source.publisher, date_display(source.published))
+        rows.append(SourceRow(source, [part for part in parts if part]))
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ def home(request):
         "counts": selectors.visible_counts(request.user),
         "changes": selectors.recent_changes(request.user, limit=10),
         "is_team": can_read_drafts(request.user),
+        "page_has_search": True,  # the header need not repeat the search box
     }
     return render(request, "wiki/home.html", context)
 
