@@ -10,7 +10,9 @@ PORT ?= 8000
 
 # Reinstall whenever the pinned dependencies change.
 $(INSTALLED): pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
+	  echo "Python's venv module is missing: installing python3-venv (Debian)."; \
+	  apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet --editable '.[test]'
 	@touch $@
