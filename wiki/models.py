@@ -48,6 +48,10 @@ class Entry(TagSnapshotModel, DatedModel, TrackedModel):
     )
     is_public = models.BooleanField("published", default=False, db_index=True)
     is_locked = models.BooleanField("locked", default=False)
+    # Derived from the body on every save (page_save), so that lists can sort and filter by them.
+    sentence_count = models.PositiveIntegerField("statements", default=0, editable=False)
+    sourced_count = models.PositiveIntegerField("sourced statements", default=0, editable=False)
+    coverage = models.FloatField(default=1.0, editable=False, db_index=True)
 
     tags = TaggableManager(blank=True)
     history = HistoricalRecords(inherit=True)
@@ -74,6 +78,11 @@ class Entry(TagSnapshotModel, DatedModel, TrackedModel):
     @property
     def type_name(self) -> str:
         return self._meta.verbose_name
+
+    @property
+    def coverage_percent(self) -> int:
+        """Sourced statements as a whole percentage, rounded down (99.6 % is not 100 %)."""
+        return int(self.coverage * 100)
 
 
 class Actor(Entry):
@@ -155,6 +164,9 @@ class Name(models.Model):
     name = models.CharField(max_length=200)
     normalised = models.CharField(max_length=200, db_index=True)
     is_title = models.BooleanField(default=False)
+    # Copied from the entry so that resolving [[links]] needs no query per linked page.
+    slug = models.SlugField(max_length=200)
+    is_public = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["normalised"]
@@ -162,6 +174,31 @@ class Name(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        model = self.content_type.model_class()
+        return reverse("wiki:entry-detail", args=[model.url_segment, self.slug])
+
+
+class PageLink(models.Model):
+    """Derived: the [[links]] in a page's body, by normalised target name.
+
+    Targets are names, not rows, because a link may point at a page nobody has written yet
+    (a red link); "what links here" matches them against the Name index.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    page = GenericForeignKey("content_type", "object_id")
+    target = models.CharField(max_length=200, help_text="As written in the link.")
+    normalised = models.CharField(max_length=200, db_index=True)
+
+    class Meta:
+        ordering = ["content_type", "object_id", "normalised"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.page} → {self.target}"
 
 
 class RelationQuerySet(models.QuerySet):
