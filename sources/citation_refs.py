@@ -47,6 +47,13 @@ def parse_group(group: str) -> list[CitationRef]:
     return refs
 
 
+def read_group(text: str, start: int) -> tuple[list[CitationRef], int]:
+    """The citations of the group opening at text[start], and the offset just past its "]"."""
+    reader = _Reader(text, start)
+    refs = reader.group()
+    return refs, reader.pos
+
+
 def find_groups(text: str) -> list[tuple[int, int, list[CitationRef]]]:
     """Every citation group in free text, as (start, end, refs)."""
     groups, pos = [], 0

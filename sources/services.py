@@ -8,6 +8,7 @@ from . import anchoring
 from .citation_refs import CitationRef
 from .model_bases import format_tags
 from .models import Citation, CitationUse, Source
+from .reanchoring import citations_reanchor
 
 
 def _missing_quote_message(source: Source, quote: str) -> str:
@@ -85,13 +86,24 @@ def citation_uses_replace(citing, citations: list[Citation]) -> None:
 
 @transaction.atomic
 def source_save(*, source: Source, user, change_reason: str = "", tags=None) -> Source:
-    """Save a source and its tags as one revision (one history row)."""
+    """Save a source and its tags as one revision; a changed text re-anchors its citations."""
     if tags is not None:
         source.tag_list = format_tags(tags)
     source.touch(user)
     source._change_reason = change_reason
     source.full_clean()
+    # Lock the row so that no page anchors a quote into text that is being replaced.
+    old_text = (
+        Source.objects.select_for_update()
+        .filter(pk=source.pk)
+        .values_list("text", flat=True)
+        .first()
+        if source.pk
+        else None
+    )
     source.save()
     if tags is not None:
         source.tags.set(sorted({str(tag).strip() for tag in tags if str(tag).strip()}))
+    if old_text is not None and old_text != source.text:
+        citations_reanchor(source=source, old_text=old_text, user=user)
     return source

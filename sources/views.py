@@ -1,10 +1,11 @@
-"""Read pages for sources: the list and the source viewer."""
+"""Read pages for sources: the list, the source viewer and its citation export."""
 
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
-from . import selectors
+from . import export, selectors
 from .models import Source
 from .permissions import can_read_drafts
 
@@ -44,3 +45,17 @@ def source_detail(request, key):
         "is_team": can_read_drafts(request.user),
     }
     return render(request, "sources/source_detail.html", context)
+
+
+def source_cite(request, key, fmt):
+    """The source's citation as a file for reference managers; `fmt` is bib, ris or json."""
+    citation_format = export.FORMATS[fmt]
+    # The export needs neither the (long) text nor the team's notes.
+    source = get_object_or_404(
+        Source.objects.visible_to(request.user).defer("text", "notes"), key=key
+    )
+    response = HttpResponse(
+        citation_format.render(source), content_type=citation_format.content_type
+    )
+    response["Content-Disposition"] = f'inline; filename="{source.key}.{citation_format.extension}"'
+    return response
