@@ -124,7 +124,11 @@ def render(
     resolve_link: Callable[[str], LinkTarget],
     resolve_citation: Callable[[CitationRef], CitationTarget | None],
 ) -> RenderedPage:
-    """A page body as sanitised HTML with footnote markers, red links and citation-needed marks."""
+    """A page body as sanitised HTML with footnote markers, red links and citation-needed marks.
+
+    resolve_citation is called once per distinct citation, in order of first appearance: the
+    order of parse(body).citations. A LinkTarget without a url renders as plain text.
+    """
     tokens = _tokens(body)
     sentences, sourced = _count_statements(tokens, mark=True)
     resolved = _Resolved(resolve_link, resolve_citation)
@@ -342,12 +346,14 @@ class _Resolved:
 def _render_wikilink(renderer, tokens, idx, options, env) -> str:
     token = tokens[idx]
     target = env["attest"].link(token.meta["target"])
+    label = escapeHtml(token.content)
+    if not target.url:  # a page this reader may not see or create: plain text, no link
+        return f'<span class="wikilink-plain">{label}</span>'
     classes, title = "wikilink", target.title
     if not target.exists:
         classes += " new"
         title = f"{target.title or token.meta['target']} (page does not exist)"
     title_attr = f' title="{escapeHtml(title)}"' if title else ""
-    label = escapeHtml(token.content)
     return f'<a href="{escapeHtml(target.url)}" class="{classes}"{title_attr}>{label}</a>'
 
 

@@ -62,7 +62,9 @@ def entry_when(entry) -> str:
 
 # "date" means the date a reader orders these by: birth, founding, the event's start.
 DATE_FIELD = {Actor: "born_earliest", Faction: "founded_earliest", Event: "start_earliest"}
-SORTS = ("title", "-updated", "date")
+SORTS = ("title", "-updated", "date", "coverage")
+# ?coverage= filters: pages with unsourced statements, or fully sourced ones.
+COVERAGE_FILTERS = {"gaps": {"coverage__lt": 1.0}, "complete": {"coverage__gte": 1.0}}
 
 
 def entry_model(segment: str):
@@ -78,14 +80,18 @@ def _ordering(model, sort: str):
         return ("-updated_at", "pk")
     if sort == "date":
         return (F(DATE_FIELD[model]).asc(nulls_last=True), "title", "pk")
+    if sort == "coverage":  # least sourced first: the team's to-do list
+        return ("coverage", "title", "pk")
     return ("title", "pk")
 
 
-def entry_list(model, user, *, tag: str = "", sort: str = "title"):
+def entry_list(model, user, *, tag: str = "", sort: str = "title", coverage: str = ""):
     """Entries of one type the user may see, optionally with one tag, in the named order."""
     entries = model.objects.visible_to(user).for_list()
     if tag:
         entries = entries.filter(tags__slug=tag)
+    if coverage in COVERAGE_FILTERS:
+        entries = entries.filter(**COVERAGE_FILTERS[coverage])
     return entries.order_by(*_ordering(model, sort))
 
 
@@ -112,16 +118,6 @@ def _citation_uses(user):
     if not can_read_drafts(user):
         uses = uses.filter(citation__source__is_public=True)
     return uses.order_by("position", "pk")
-
-
-def page_citations(page, user) -> list:
-    """The citations a page's body uses, in order of first use, each once (one query)."""
-    uses = _citation_uses(user).filter(
-        content_type__app_label=page._meta.app_label,
-        content_type__model=page._meta.model_name,
-        object_id=page.pk,
-    )
-    return list({use.citation_id: use.citation for use in uses}.values())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ register_converter(EntryTypeConverter, "entrytype")
 app_name = "wiki"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("new/", views.page_new, name="page-new"),
     path("tags/<str:slug>/", views.tag_detail, name="tag-detail"),
     path("<entrytype:segment>/", views.entry_list, name="entry-list"),
     path("<entrytype:segment>/<slug:slug>/", views.entry_detail, name="entry-detail"),

@@ -5,10 +5,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
-from sources.permissions import can_read_drafts
+from sources.permissions import can_edit, can_read_drafts
 
 from . import selectors
-from .rendering import render_body
+from .models import ENTRY_MODELS
+from .rendering import page_body, what_links_here
 
 PER_PAGE = 50
 
@@ -25,11 +26,12 @@ def home(request):
 
 
 def entry_list(request, segment):
-    """Actors, factions or events, filtered by ?tag=, sorted by ?sort=, 50 a page."""
+    """Actors, factions or events, filtered by ?tag= and ?coverage=, sorted by ?sort=, 50 a page."""
     model = selectors.entry_model(segment)
     tag = request.GET.get("tag", "")
     sort = request.GET.get("sort", "title")
-    entries = selectors.entry_list(model, request.user, tag=tag, sort=sort)
+    coverage = request.GET.get("coverage", "")
+    entries = selectors.entry_list(model, request.user, tag=tag, sort=sort, coverage=coverage)
     page = Paginator(entries, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "model_name": model._meta.verbose_name,
@@ -41,6 +43,7 @@ def entry_list(request, segment):
         "sort": sort if sort in selectors.SORTS else "title",
         "tag": Tag.objects.filter(slug=tag).first() if tag else None,
         "tag_slug": tag,
+        "coverage": coverage if coverage in selectors.COVERAGE_FILTERS else "",
     }
     return render(request, "wiki/entry_list.html", context)
 
@@ -54,8 +57,8 @@ def entry_detail(request, segment, slug):
         "entry": entry,
         "segment": segment,
         "facts": selectors.entry_facts(entry),
-        "body_html": render_body(entry.body),
-        "citations": selectors.page_citations(entry, request.user),
+        "body": page_body(entry, request.user),
+        "links_here": what_links_here(entry, request.user),
         "sections": selectors.entry_relations(entry, request.user),
         "is_team": can_read_drafts(request.user),
     }
@@ -69,3 +72,12 @@ def tag_detail(request, slug):
     if not any(group.rows for group in groups):
         raise Http404("Nothing visible carries this tag.")
     return render(request, "wiki/tag_detail.html", {"tag": tag, "groups": groups})
+
+
+def page_new(request):
+    """A [[link]] to a page nobody has written yet: offer to create it as each type of page."""
+    if not can_edit(request.user):
+        raise Http404("No such page.")
+    title = request.GET.get("title", "").strip()[:200]
+    choices = [(model._meta.verbose_name, model._meta.model_name) for model in ENTRY_MODELS]
+    return render(request, "wiki/page_new.html", {"title": title, "choices": choices})

@@ -475,17 +475,23 @@ def _event_with_relations(size):
 @pytest.mark.parametrize(
     ("build", "queries"),
     [
-        # entry, its tags, the page's citations, then rows + cited passages per relation table
-        (_actor_with_relations, 3 + 2 * 2),  # memberships, events
-        (_faction_with_relations, 3 + 4 * 2),  # members, relations out, relations in, events
-        (_event_with_relations, 3 + 1 * 2),  # participants
+        # entry, its tags, the body's citations, its link targets, what links here,
+        # then rows + cited passages per relation table
+        (_actor_with_relations, 5 + 2 * 2),  # memberships, events
+        (_faction_with_relations, 5 + 4 * 2),  # members, relations out, relations in, events
+        (_event_with_relations, 5 + 1 * 2),  # participants
     ],
 )
 def test_detail_query_count_is_constant(client, django_assert_num_queries, build, queries, size):
     entry = build(size)
+    for n in range(size):  # pages that link here, and links out of the page
+        page_save(page=ActorFactory(), body=f"See [[{entry.title}]]. {evidence(n)}", user=None)
+    entry.body += " " + " ".join(f"Link [[Page {n}]]. {evidence(n)}" for n in range(size))
+    page_save(page=entry, user=None)
     with django_assert_num_queries(queries):
         response = client.get(detail_url(entry))
-    assert len(response.context["citations"]) == size
+    assert len(response.context["body"].references) == size
+    assert len(response.context["links_here"]) == size
     assert all(len(section.rows) >= size for section in response.context["sections"])
 
 

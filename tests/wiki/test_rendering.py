@@ -1,0 +1,139 @@
+"""Pages as readers see them: footnotes to the passage, citation-needed marks, links, coverage."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from sources.models import Citation
+from sources.services import source_save
+from tests.factories import ActorFactory, FactionFactory, SourceFactory, editor
+from wiki.services import page_save
+
+pytestmark = pytest.mark.django_db
+
+
+def page_html(client, entry):
+    return client.get(entry.get_absolute_url()).content.decode()
+
+
+def test_each_citation_is_a_numbered_footnote_linking_to_its_passage(client):
+    SourceFactory(key="ric", title="Background on the Northern Alliance")
+    actor = page_save(
+        page=ActorFactory(),
+        body='He led Jamiat. [@ric "head of the Jamiat-e Islami Party"] '
+        'He opposed Najibullah. [@ric, para. 1 "President Najibullah"]',
+        user=None,
+    )
+    html = page_html(client, actor)
+    first, second = Citation.objects.order_by("start")[:2]
+    assert 'href="#fn-1"' in html and 'href="#fn-2"' in html
+    assert f'href="/sources/ric/#c{second.pk}"' in html
+    assert f'href="/sources/ric/#c{first.pk}"' in html
+    assert "para. 1" in html  # the locator is in the reference list
+    assert "Background on the Northern Alliance" in html
+
+
+def test_an_unsourced_sentence_carries_a_citation_needed_mark(client):
+    SourceFactory(key="ric")
+    actor = page_save(
+        page=ActorFactory(),
+        body='Sourced. [@ric "President Najibullah"] Not sourced at all.',
+        user=None,
+    )
+    html = page_html(client, actor)
+    assert html.count('class="citation-needed"') == 1
+    assert html.index("Not sourced at all.") < html.index('class="citation-needed"')
+    assert "50 %" in html
+
+
+def test_page_coverage_is_stored_for_lists():
+    SourceFactory(key="ric")
+    actor = page_save(
+        page=ActorFactory(), body='One. Two. [@ric "President Najibullah"] Three.', user=None
+    )
+    assert (actor.sentence_count, actor.sourced_count) == (3, 2)
+    assert actor.coverage_percent == 66
+
+
+def test_lists_filter_and_sort_by_coverage(client):
+    SourceFactory(key="ric")
+    full = page_save(page=ActorFactory(title="Full"), body='A. [@ric "Najibullah"]', user=None)
+    gaps = page_save(page=ActorFactory(title="Gaps"), body="Unsourced.", user=None)
+    response = client.get(reverse("wiki:entry-list", args=["actors"]), {"coverage": "gaps"})
+    assert [row.entry for row in response.context["rows"]] == [gaps]
+    response = client.get(reverse("wiki:entry-list", args=["actors"]), {"sort": "coverage"})
+    assert [row.entry for row in response.context["rows"]] == [gaps, full]
+
+
+def test_links_resolve_by_title_or_alias(client):
+    faction = FactionFactory(title="Jamiat-e Islami", aliases="Islamic Society")
+    page_save(page=faction, user=None)
+    actor = page_save(
+        page=ActorFactory(), body="Member of [[Islamic Society|the party]].", user=None
+    )
+    html = page_html(client, actor)
+    assert f'href="{faction.get_absolute_url()}" class="wikilink"' in html
+    assert ">the party</a>" in html
+
+
+def test_an_unknown_link_is_a_red_link_to_the_create_page_for_editors(client):
+    actor = page_save(page=ActorFactory(), body="Ally of [[Nobody Yet]].", user=None)
+    client.force_login(editor())
+    html = page_html(client, actor)
+    assert re.search(r'href="/new/\?title=Nobody\+Yet" class="wikilink new"', html)
+
+
+def test_the_public_sees_links_to_missing_or_unpublished_pages_as_plain_text(client):
+    hidden = FactionFactory(title="Secret Cell", is_public=False)
+    page_save(page=hidden, user=None)
+    actor = page_save(
+        page=ActorFactory(), body="Member of [[Secret Cell]] and [[Nobody Yet]].", user=None
+    )
+    html = page_html(client, actor)
+    assert hidden.get_absolute_url() not in html
+    assert "/new/" not in html
+    assert '<span class="wikilink-plain">Secret Cell</span>' in html
+
+
+def test_what_links_here_lists_the_pages_linking_by_any_name(client):
+    target = page_save(page=FactionFactory(title="Northern Alliance", aliases="UIF"), user=None)
+    by_title = page_save(page=ActorFactory(title="A"), body="In [[Northern Alliance]].", user=None)
+    by_alias = page_save(page=ActorFactory(title="B"), body="In [[UIF]].", user=None)
+    page_save(page=ActorFactory(title="C"), body="Elsewhere.", user=None)
+    response = client.get(target.get_absolute_url())
+    assert [name.name for name in response.context["links_here"]] == [
+        by_title.title,
+        by_alias.title,
+    ]
+
+
+def test_an_orphaned_citation_is_flagged_on_the_page(client):
+    source = SourceFactory(key="ric")
+    actor = page_save(page=ActorFactory(), body='A. [@ric "President Najibullah"]', user=None)
+    source.text = "The text was rewritten entirely."
+    source_save(source=source, user=None)
+    html = page_html(client, actor)
+    assert "footnote-ref orphaned" in html
+    assert "passage lost" in html
+
+
+def test_raw_html_in_a_body_is_never_trusted(client):
+    actor = page_save(
+        page=ActorFactory(), body="<script>alert(1)</script> [x](javascript:alert(1))", user=None
+    )
+    html = page_html(client, actor)
+    assert "<script>alert(1)" not in html
+    assert 'href="javascript:' not in html
+
+
+@pytest.mark.parametrize("citations", [3, 300])
+def test_a_page_renders_in_a_fixed_number_of_queries(client, django_assert_num_queries, citations):
+    words = [f"w{n}" for n in range(citations)]
+    SourceFactory(key="long", text=" ".join(words))
+    body = "\n\n".join(f'Statement {n}. [@long "{word}"]' for n, word in enumerate(words))
+    actor = page_save(page=ActorFactory(), body=body, user=None)
+    # entry, tags, citations, link targets, what links here, memberships, events (both empty)
+    with django_assert_num_queries(7):
+        response = client.get(actor.get_absolute_url())
+    assert len(response.context["body"].references) == citations
