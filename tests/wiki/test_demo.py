@@ -90,3 +90,17 @@ def test_demo_accounts_are_refused_when_debug_is_off(settings):
     _, err = load()
     assert "not created" in err
     assert not User.objects.filter(username__in=["editor", "curator"]).exists()
+
+
+def test_every_demo_page_is_fully_sourced_and_links_only_to_existing_pages():
+    from wiki.models import Name, PageLink
+
+    load(no_accounts=True)
+    for model in (Actor, Faction, Event):
+        for page in model.objects.all():
+            assert page.sentence_count >= 3, page
+            assert page.coverage == 1.0, f"{page}: {page.sourced_count}/{page.sentence_count}"
+    known = set(Name.objects.values_list("normalised", flat=True))
+    assert PageLink.objects.exists()
+    assert set(PageLink.objects.values_list("normalised", flat=True)) <= known
+    assert not Citation.objects.exclude(status=Citation.Status.ANCHORED).exists()
