@@ -48,6 +48,9 @@ class Entry(TagSnapshotModel, DatedModel, TrackedModel):
     )
     is_public = models.BooleanField("published", default=False, db_index=True)
     is_locked = models.BooleanField("locked", default=False)
+    lock_reason = models.CharField(
+        max_length=300, blank=True, help_text="Shown to editors while the page is locked."
+    )
     # Derived from the body on every save (page_save), so that lists can sort and filter by them.
     sentence_count = models.PositiveIntegerField("statements", default=0, editable=False)
     sourced_count = models.PositiveIntegerField("sourced statements", default=0, editable=False)

@@ -1,14 +1,15 @@
 """Writes that span models: saving pages and relations with their citations and derived tables."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from sources.citation_refs import CitationSyntaxError, parse_evidence
 from sources.model_bases import format_tags
+from sources.permissions import is_curator
 from sources.services import citation_uses_replace, citations_resolve
 
-from . import markup, names
+from . import markup, merging, names
 from .models import Name, PageLink
 
 
@@ -58,14 +59,92 @@ def names_rebuild(entry) -> None:
     )
 
 
+class EditConflict(Exception):
+    """Someone saved the page after this edit started, and the two edits overlap.
+
+    Nothing was saved. It carries what the conflict page shows: the text the edit started
+    from, the text saved since (theirs), the editor's own text (ours), and which other fields
+    both edits changed.
+    """
+
+    def __init__(self, *, page, base_body, their_body, our_body, fields):
+        super().__init__(f"Edit conflict on “{page}”: {', '.join(fields) or 'body'}")
+        self.page, self.base_body = page, base_body
+        self.their_body, self.our_body, self.fields = their_body, our_body, fields
+
+
+# What a concurrent edit may change besides the body: every field an editor can set.
+def _mergeable_fields(page) -> list[str]:
+    skip = {"body", "is_public", "is_locked", "lock_reason"}
+    return [
+        field.attname
+        for field in page._meta.concrete_fields
+        if field.editable and not field.primary_key and field.attname not in skip
+    ]
+
+
+def _merge_concurrent_edit(page, current, base_revision, tags):
+    """Fold an edit that started at base_revision into the page as it now stands."""
+    try:
+        base = type(page).history.get(history_id=base_revision, id=page.pk)
+    except (type(page).history.model.DoesNotExist, ValueError, TypeError):
+        raise ValidationError(
+            {"base_revision": "The revision this edit started from does not exist."}
+        ) from None
+    latest_id = current.history.values_list("history_id", flat=True).first()
+    if latest_id == base.history_id:
+        return False
+    names = _mergeable_fields(page)
+    ours = {name: getattr(page, name) for name in names}
+    if tags is not None:
+        ours["tag_list"] = format_tags(tags)
+    merged, fields = merging.merge_fields(
+        {name: getattr(base, name) for name in names},
+        {name: getattr(current, name) for name in names},
+        ours,
+    )
+    text = merging.merge_text(base.body, current.body, page.body)
+    if text.conflicts or fields:
+        raise EditConflict(
+            page=current,
+            base_body=base.body,
+            their_body=current.body,
+            our_body=page.body,
+            fields=fields,
+        )
+    for name, value in merged.items():
+        setattr(page, name, value)
+    page.body = text.text
+    return True
+
+
+def _refuse_if_locked(current, user):
+    # user None is the system (commands, the demo loader): it may write to locked pages.
+    if current.is_locked and user is not None and not is_curator(user):
+        reason = f": {current.lock_reason}" if current.lock_reason else "."
+        raise PermissionDenied(f"“{current}” is locked by the curators{reason}")
+
+
 @transaction.atomic
 def page_save(*, page, body=None, user, change_reason="", base_revision=None, tags=None):
     """Save a page: verify its citations, record one history row, rebuild its derived tables.
 
-    A refused save raises ValidationError and changes nothing (the transaction rolls back).
+    With base_revision (the history id the edit started from), an edit that crossed another
+    save is merged three ways when the two touch different parts, and refused with
+    EditConflict when they overlap. The page row is locked for the check and the save, so two
+    simultaneous saves cannot both pass. Sets page.was_merged. A refused save (ValidationError,
+    EditConflict, PermissionDenied) changes nothing.
     """
     if body is not None:
         page.body = body
+    page.was_merged = False
+    if page.pk:
+        current = type(page).objects.select_for_update().get(pk=page.pk)
+        _refuse_if_locked(current, user)
+        if base_revision not in (None, ""):
+            page.was_merged = _merge_concurrent_edit(page, current, base_revision, tags)
+            if page.was_merged and tags is not None:
+                tags = [tag for tag in page.tag_list.split(", ") if tag]
     parsed = _parse_body(page.body)
     citations = citations_resolve(list(parsed.citations))
     page.sentence_count, page.sourced_count = parsed.sentences, parsed.sourced
