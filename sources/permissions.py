@@ -28,3 +28,13 @@ def is_curator(user) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or CURATORS in _group_names(user)
+
+
+def can_change_page(user, page) -> bool:
+    """Editors change unlocked pages; curators change any page."""
+    return can_edit(user) and (not getattr(page, "is_locked", False) or is_curator(user))
+
+
+def can_publish(user) -> bool:
+    """Curators publish and unpublish, lock and unlock, and delete."""
+    return is_curator(user)

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from sources.citation_refs import CitationSyntaxError, parse_evidence
 from sources.model_bases import format_tags
+from sources.models import Citation, CitationUse
 from sources.permissions import is_curator
 from sources.services import citation_uses_replace, citations_resolve
 
@@ -174,3 +175,35 @@ def relation_save(*, relation, user, change_reason=""):
     relation.save()
     citation_uses_replace(relation, citations)
     return relation
+
+
+def publish_blockers(page) -> list[str]:
+    """Why a page cannot be published yet: gaps in coverage, lost passages, private sources."""
+    blockers = []
+    if page.coverage < 1:
+        unsourced = page.sentence_count - page.sourced_count
+        blockers.append(
+            f"{unsourced} statement(s) have no citation ({page.coverage_percent} % sourced)."
+        )
+    uses = CitationUse.objects.filter(
+        content_type=ContentType.objects.get_for_model(page), object_id=page.pk
+    ).select_related("citation__source")
+    for use in uses:
+        citation = use.citation
+        if citation.status == Citation.Status.ORPHANED:
+            blockers.append(f"A cited passage of “{citation.source.key}” is no longer in its text.")
+        if not citation.source.is_public:
+            blockers.append(f"The cited source “{citation.source.key}” is not published.")
+    return list(dict.fromkeys(blockers))
+
+
+@transaction.atomic
+def page_publish(*, page, user, publish=True, change_reason=""):
+    """Publish or unpublish a page; publishing is refused while anything blocks it."""
+    if publish:
+        blockers = publish_blockers(page)
+        if blockers:
+            raise ValidationError(["This page cannot be published yet.", *blockers])
+    page.is_public = publish
+    default_reason = "Published" if publish else "Unpublished"
+    return page_save(page=page, user=user, change_reason=change_reason or default_reason)

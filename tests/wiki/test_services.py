@@ -117,3 +117,46 @@ def test_relation_with_a_quote_not_in_the_source_is_refused():
         relation_save(relation=membership, user=None)
     assert "leader of the Taliban" in raised.value.messages[0]
     assert Membership.objects.count() == 0
+
+
+def test_a_fully_sourced_page_with_public_sources_can_be_published():
+    from wiki.services import page_publish
+
+    SourceFactory(key="ric")
+    actor = page_save(page=ActorFactory(is_public=False), body='A. [@ric "Najibullah"]', user=None)
+    page_publish(page=actor, user=None)
+    actor.refresh_from_db()
+    assert actor.is_public
+    assert actor.history.first().history_change_reason == "Published"
+
+
+@pytest.mark.parametrize(
+    ("body", "source_public", "blocker"),
+    [
+        ('Sourced. [@ric "Najibullah"] Unsourced.', True, "no citation"),
+        ('Sourced. [@ric "Najibullah"]', False, "not published"),
+    ],
+)
+def test_publishing_is_refused_with_what_blocks_it(body, source_public, blocker):
+    from wiki.services import page_publish
+
+    SourceFactory(key="ric", is_public=source_public)
+    actor = page_save(page=ActorFactory(is_public=False), body=body, user=None)
+    with pytest.raises(ValidationError) as raised:
+        page_publish(page=actor, user=None)
+    assert any(blocker in message for message in raised.value.messages)
+    actor.refresh_from_db()
+    assert not actor.is_public
+
+
+def test_publishing_is_refused_while_a_cited_passage_is_orphaned():
+    from sources.services import source_save
+    from wiki.services import page_publish
+
+    source = SourceFactory(key="ric")
+    actor = page_save(page=ActorFactory(is_public=False), body='A. [@ric "Najibullah"]', user=None)
+    source.text = "Rewritten."
+    source_save(source=source, user=None)
+    with pytest.raises(ValidationError) as raised:
+        page_publish(page=actor, user=None)
+    assert "no longer in its text" in " ".join(raised.value.messages)
