@@ -6,7 +6,9 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format check clean
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: install browser run test lint format check clean
 
 # Reinstall whenever the pinned dependencies change.
 $(INSTALLED): pyproject.toml
@@ -19,13 +21,20 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
+# The browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
+browser:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's Chromium for the browser tests."; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium libatomic1 >/dev/null; }
+
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo "Serving Attest on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install
+test: install browser
 	$(PY) -m pytest
 
 lint: install
