@@ -4,64 +4,15 @@ Sources never import the wiki: pages and relations that cite a passage are reach
 CitationUse's generic `citing` link, and their visibility is read from their own fields.
 """
 
-import calendar
-import re
 from dataclasses import dataclass, field
 from functools import cache
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import F, Q, prefetch_related_objects
 
+from .dates import date_display, span_display  # noqa: F401 - re-exported for the wiki
 from .models import Citation, CitationUse, Source
 from .permissions import can_read_drafts
-
-# ---------------------------------------------------------------------------------------------
-# Dates as a reader says them
-
-_EDTF_DAY = re.compile(r"^(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?([~?%]?)$")
-
-
-def _one_date(value: str) -> str:
-    match = _EDTF_DAY.match(value)
-    if not match:
-        return value
-    year, month, day, qualifier = match.groups()
-    if month and not 1 <= int(month) <= 12:  # seasons (1997-21) and the like stay as typed
-        return value
-    text = str(int(year))
-    if month:
-        text = f"{calendar.month_name[int(month)]} {text}"
-    if day:
-        text = f"{int(day)} {text}"
-    if qualifier in ("~", "%"):
-        text = f"c. {text}"
-    if qualifier in ("?", "%"):
-        text = f"{text}?"
-    return text
-
-
-def date_display(value: str) -> str:
-    """An EDTF date as a reader says it: 1999-12-14 → 14 December 1999, 1997~ → c. 1997.
-
-    Forms it does not know are shown as typed.
-    """
-    value = (value or "").strip()
-    if "/" in value:
-        start, _, end = value.partition("/")
-        start, end = (_one_date(part) if part not in ("", "..") else "…" for part in (start, end))
-        return f"{start} – {end}"
-    return _one_date(value)
-
-
-def span_display(start: str, end: str, *, since: str = "from", until: str = "until") -> str:
-    """Two EDTF dates as one span: "1992 – 2001", "from 1992", "until 2001" or ""."""
-    start, end = date_display(start), date_display(end)
-    if start and end:
-        return f"{start} – {end}"
-    if start:
-        return f"{since} {start}"
-    return f"{until} {end}" if end else ""
-
 
 # ---------------------------------------------------------------------------------------------
 # The source list

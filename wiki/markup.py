@@ -131,6 +131,7 @@ def render(
     """
     tokens = _tokens(body)
     sentences, sourced = _count_statements(tokens, mark=True)
+    _attach_citations(tokens)
     resolved = _Resolved(resolve_link, resolve_citation)
     html = _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {"attest": resolved})
     return RenderedPage(
@@ -150,6 +151,15 @@ def _tokens(body: str) -> list[Token]:
     except UnicodeEncodeError:
         body = body.encode("utf-8", "replace").decode("utf-8")
     return _MARKDOWN.parse(body, {})
+
+
+def _attach_citations(tokens: list[Token]) -> None:
+    """Drop the space typed before a citation, so its marker never wraps onto a line alone."""
+    for token in tokens:
+        children = token.children or ()
+        for before, child in zip(children, children[1:], strict=False):
+            if child.type == "citation" and before.type == "text":
+                before.content = before.content.rstrip()
 
 
 def _inline_children(tokens: list[Token]) -> Iterator[Token]:

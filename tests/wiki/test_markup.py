@@ -227,7 +227,7 @@ def test_malformed_citations_raise_markup_error_naming_the_line(body, message):
         ("A sentence without a stop", "A sentence without a stop^"),
         ("He met [[Gen. Dostum]] in Kabul. He left.", "He met Gen. Dostum in Kabul.^ He left.^"),
         ("Met [[Dostum|Gen. Dostum]] in Kabul. Left.", "Met Gen. Dostum in Kabul.^ Left.^"),
-        ('Said so [@a "Stop. Here. Mr."] in 1992. Then left.', "Said so [1] in 1992. Then left.^"),
+        ('Said so [@a "Stop. Here. Mr."] in 1992. Then left.', "Said so[1] in 1992. Then left.^"),
     ],
 )
 def test_sentence_boundaries(body, expected):
@@ -289,7 +289,7 @@ def test_coverage_property(sentences, sourced, coverage):
         ("He left.  \nThen he came.", "He left.^<br>\nThen he came.^"),
         ("Sourced.[@a] Unsourced.", f"Sourced.{ref_html(1, flags=' unverified')} Unsourced.^"),
         ("One.[@a] Two. Three.", f"One.{ref_html(1, flags=' unverified')} Two.^ Three.^"),
-        ("In [@a] it. Not.", f"In {ref_html(1, flags=' unverified')} it. Not.^"),
+        ("In [@a] it. Not.", f"In{ref_html(1, flags=' unverified')} it. Not.^"),
     ],
 )
 def test_citation_needed_marks_follow_unsourced_sentences(body, expected):
