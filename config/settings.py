@@ -116,6 +116,10 @@ STORAGES = {
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# Uploaded documents; a source's whole text is posted back by its edit form, hence the margin.
+ATTEST_MAX_UPLOAD_BYTES = int(os.environ.get("ATTEST_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * ATTEST_MAX_UPLOAD_BYTES
 # History tables get an (object id, date) index so that one page's history stays fast.
 SIMPLE_HISTORY_DATE_INDEX = "composite"
 SIMPLE_HISTORY_REVERT_DISABLED = False

@@ -174,10 +174,35 @@ def _citing_row(obj) -> CitingRow:
 class SourceReading:
     """Everything the source viewer shows besides the source's own fields."""
 
-    segments: list[Segment]
+    segments: list["ReadingSegment"]
     cited_by: list[CitingRow]
     unplaced: list[Citation]
     passage_count: int
+
+
+@dataclass(frozen=True)
+class PassageNote:
+    """Who cites one passage: shown beside the highlight a link to that passage opens."""
+
+    citation_id: int
+    citers: list[CitingRow]
+
+
+@dataclass(frozen=True)
+class ReadingSegment:
+    """A text segment with the notes of the passages it opens, ready for the template."""
+
+    segment: Segment
+    notes: list[PassageNote]
+
+
+def _with_notes(segments: list[Segment], citers: dict[int, list[CitingRow]]):
+    # The notes come before the highlight in a fixed order: the run's own passage first, then
+    # the passages anchored in it, last to first (the stylesheet relies on this order).
+    for segment in segments:
+        ids = [segment.mark_id] if segment.mark_id else []
+        ids += list(reversed(segment.anchors)) if segment.mark_id else []
+        yield ReadingSegment(segment, [PassageNote(i, citers.get(i, [])) for i in ids])
 
 
 def _visible_uses(source: Source, user) -> list[CitationUse]:
@@ -211,8 +236,12 @@ def source_reading(source: Source, user) -> SourceReading:
         used = {use.citation_id for use in uses}
         citations = [citation for citation in citations if citation.pk in used]
     cited_by = sorted(rows.values(), key=lambda row: (row.kind, row.label.casefold()))
+    citers: dict[int, list[CitingRow]] = {}
+    for row in cited_by:
+        for citation in row.citations:
+            citers.setdefault(citation.pk, []).append(row)
     return SourceReading(
-        segments=text_segments(source.text, citations),
+        segments=list(_with_notes(text_segments(source.text, citations), citers)),
         cited_by=cited_by,
         unplaced=[c for c in citations if not is_placed(c, source.text)],
         passage_count=len(citations),

@@ -86,7 +86,10 @@ def citation_uses_replace(citing, citations: list[Citation]) -> None:
 
 @transaction.atomic
 def source_save(*, source: Source, user, change_reason: str = "", tags=None) -> Source:
-    """Save a source and its tags as one revision; a changed text re-anchors its citations."""
+    """Save a source and its tags as one revision; a changed text re-anchors its citations.
+
+    Sets source.reanchor_report (None when the text did not change).
+    """
     if tags is not None:
         source.tag_list = format_tags(tags)
     source.touch(user)
@@ -104,6 +107,7 @@ def source_save(*, source: Source, user, change_reason: str = "", tags=None) -> 
     source.save()
     if tags is not None:
         source.tags.set(sorted({str(tag).strip() for tag in tags if str(tag).strip()}))
+    source.reanchor_report = None
     if old_text is not None and old_text != source.text:
-        citations_reanchor(source=source, old_text=old_text, user=user)
+        source.reanchor_report = citations_reanchor(source=source, old_text=old_text, user=user)
     return source

@@ -7,7 +7,7 @@ from taggit.models import Tag
 
 from . import export, selectors
 from .models import Source
-from .permissions import can_read_drafts
+from .permissions import can_publish, can_read_drafts
 
 PER_PAGE = 50
 
@@ -43,6 +43,7 @@ def source_detail(request, key):
         "safe_url": selectors.source_safe_url(source),
         "published_display": selectors.date_display(source.published),
         "is_team": can_read_drafts(request.user),
+        "can_publish": can_publish(request.user),
     }
     return render(request, "sources/source_detail.html", context)
 

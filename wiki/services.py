@@ -185,9 +185,14 @@ def publish_blockers(page) -> list[str]:
         blockers.append(
             f"{unsourced} statement(s) have no citation ({page.coverage_percent} % sourced)."
         )
-    uses = CitationUse.objects.filter(
-        content_type=ContentType.objects.get_for_model(page), object_id=page.pk
-    ).select_related("citation__source")
+    # Lock the cited sources: none may be unpublished between this check and the save.
+    uses = (
+        CitationUse.objects.filter(
+            content_type=ContentType.objects.get_for_model(page), object_id=page.pk
+        )
+        .select_related("citation__source")
+        .select_for_update(of=("citation__source",))
+    )
     for use in uses:
         citation = use.citation
         if citation.status == Citation.Status.ORPHANED:

@@ -1,0 +1,40 @@
+"""Publishing and unpublishing a source.
+
+A source may be unpublished only when nothing public cites it: a published page, or a relation
+shown on published pages. What counts as public is what the public sees citing the source in its
+viewer (selectors.source_reading for an anonymous reader), so the two can never disagree; the
+citing things are reached through CitationUse's generic link, never by importing the wiki.
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from .models import Source
+from .selectors import CitingRow, source_reading
+from .services import source_save
+
+
+def public_citers(source: Source) -> list[CitingRow]:
+    """The pages and relations the public sees citing source, each with its label and page."""
+    return source_reading(source, AnonymousUser()).cited_by
+
+
+@transaction.atomic
+def source_publish(*, source: Source, user, publish: bool = True, change_reason: str = ""):
+    """Publish or unpublish a source as one revision; unpublishing names what must go first."""
+    # Hold the row from the check to the save, so that a publisher who locks the sources a page
+    # cites waits for the outcome instead of reading the source as it was.
+    Source.objects.select_for_update().only("pk").get(pk=source.pk)
+    if not publish and (citers := public_citers(source)):
+        names = "; ".join(
+            f"{row.label} ({row.kind}{', ' + row.url if row.url else ''})" for row in citers
+        )
+        raise ValidationError(
+            f"“{source.key}” cannot be unpublished while public pages cite it. Unpublish "
+            f"these first, or remove their citations: {names}.",
+            code="publicly_cited",
+        )
+    source.is_public = publish
+    default_reason = "Published" if publish else "Unpublished"
+    return source_save(source=source, user=user, change_reason=change_reason or default_reason)
