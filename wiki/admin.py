@@ -6,8 +6,6 @@ admin verifies citations and records history exactly as the browser does.
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
@@ -21,32 +19,11 @@ from sources.admin import (
     edtf_column,
     record_fieldset,
 )
-from sources.citation_refs import CitationSyntaxError, find_groups, parse_evidence
-from sources.services import citations_resolve
+from sources.citation_refs import parse_evidence
 
 from .models import ENTRY_MODELS, Actor, Event, Faction, FactionRelation, Membership, Participation
 from .services import page_save, relation_save
-
-
-def refs_in_body(text: str):
-    """Every citation of a page body, in order."""
-    return [ref for _, _, group in find_groups(text) for ref in group]
-
-
-def citation_errors(text: str, *, parse) -> list[str]:
-    """What the save services would refuse in this citation markup, found without writing."""
-    try:
-        refs = parse(text)
-    except CitationSyntaxError as error:
-        return [str(error)]
-    try:
-        # citations_resolve creates the citations it anchors: keep its verdict, not its rows.
-        with transaction.atomic():
-            citations_resolve(refs)
-            transaction.set_rollback(True)
-    except ValidationError as error:
-        return error.messages
-    return []
+from .validation import body_errors, citation_errors
 
 
 class PageAdminForm(TaggedAdminForm):
@@ -55,7 +32,7 @@ class PageAdminForm(TaggedAdminForm):
     def clean(self):
         cleaned_data = super().clean()
         if "body" in cleaned_data:
-            errors = citation_errors(cleaned_data["body"], parse=refs_in_body)
+            errors = body_errors(cleaned_data["body"])
             if errors:
                 self.add_error("body", errors)
         return cleaned_data

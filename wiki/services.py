@@ -212,3 +212,22 @@ def page_publish(*, page, user, publish=True, change_reason=""):
     page.is_public = publish
     default_reason = "Published" if publish else "Unpublished"
     return page_save(page=page, user=user, change_reason=change_reason or default_reason)
+
+
+def _derived_rows_delete(obj) -> None:
+    # Derived tables point at pages and relations through contenttypes: nothing cascades to them.
+    where = {"content_type": ContentType.objects.get_for_model(obj), "object_id": obj.pk}
+    for model in (CitationUse, PageLink, Name):
+        model.objects.filter(**where).delete()
+
+
+@transaction.atomic
+def page_delete(*, page, user, change_reason=""):
+    """Delete a page, its relations and their derived rows; history keeps a record of each."""
+    for relation in page._meta.related_objects:
+        for related in getattr(page, relation.get_accessor_name()).all():
+            _derived_rows_delete(related)
+    _derived_rows_delete(page)
+    page.touch(user)
+    page._change_reason = change_reason
+    page.delete()

@@ -3,13 +3,16 @@
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from taggit.models import Tag
 
 from sources.permissions import can_edit, can_read_drafts
 
-from . import selectors
-from .models import ENTRY_MODELS
+from . import names, selectors
+from .models import ENTRY_MODELS, Name
 from .rendering import page_body, what_links_here
+from .views_edit import entry_controls, team_only
 
 PER_PAGE = 50
 
@@ -59,6 +62,7 @@ def entry_detail(request, segment, slug):
         "facts": selectors.entry_facts(entry),
         "body": page_body(entry, request.user),
         "links_here": what_links_here(entry, request.user),
+        "controls": entry_controls(request.user, entry),
         "sections": selectors.entry_relations(entry, request.user),
         "is_team": can_read_drafts(request.user),
     }
@@ -74,10 +78,32 @@ def tag_detail(request, slug):
     return render(request, "wiki/tag_detail.html", {"tag": tag, "groups": groups})
 
 
+# What each kind of page is about, for the chooser a red link opens.
+PAGE_KINDS = {
+    "actors": "A person.",
+    "factions": "A party, militia, alliance or government body.",
+    "events": "Something that happened at a time and place.",
+}
+
+
+@team_only(can_edit)
 def page_new(request):
     """A [[link]] to a page nobody has written yet: offer to create it as each type of page."""
-    if not can_edit(request.user):
-        raise Http404("No such page.")
     title = request.GET.get("title", "").strip()[:200]
-    choices = [(model._meta.verbose_name, model._meta.model_name) for model in ENTRY_MODELS]
-    return render(request, "wiki/page_new.html", {"title": title, "choices": choices})
+    query = f"?{urlencode({'title': title})}" if title else ""
+    choices = [
+        {
+            "label": model._meta.verbose_name.capitalize(),
+            "hint": PAGE_KINDS[model.url_segment],
+            "url": reverse("wiki:entry-create", args=[model.url_segment]) + query,
+        }
+        for model in ENTRY_MODELS
+    ]
+    # Someone may have written the page since the link was drawn red.
+    existing = (
+        Name.objects.filter(normalised=names.normalise(title)).select_related("content_type")
+        if title
+        else []
+    )
+    context = {"title": title, "choices": choices, "existing": list(existing)}
+    return render(request, "wiki/page_new.html", context)
