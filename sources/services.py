@@ -3,6 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from . import anchoring
 from .citation_refs import CitationRef
@@ -19,59 +20,81 @@ def _missing_quote_message(source: Source, quote: str) -> str:
     return message
 
 
-def citation_resolve(ref: CitationRef, *, sources_by_key: dict[str, Source]) -> Citation:
-    """Find or make the Citation a reference names; ValidationError names the key and the quote."""
+def _anchor_ref(ref: CitationRef, sources_by_key: dict[str, Source]):
+    """Where a reference points: (source, start, end, passage); ValidationError if nowhere."""
     source = sources_by_key.get(ref.key)
     if source is None:
         raise ValidationError(
             f"There is no source with the key “{ref.key}”.", code="unknown_source"
         )
     if ref.is_whole_document:
-        citation, _ = Citation.objects.get_or_create(
-            source=source,
-            quote="",
-            locator=ref.locator,
-            start=None,
-            end=None,
-            defaults={"status": Citation.Status.UNVERIFIED},
-        )
-        return citation
+        return source, None, None, ""
     anchor = anchoring.find_quote(source.text, ref.quote)
     if anchor is None:
         raise ValidationError(_missing_quote_message(source, ref.quote), code="quote_not_found")
     # Store the passage as it stands in the source, not as it was typed.
-    quote = anchor.passage(source.text)
-    citation = Citation.objects.filter(
-        source=source, start=anchor.start, end=anchor.end, locator=ref.locator
-    ).first()
-    if citation is None:
-        prefix, suffix = anchoring.context_around(source.text, anchor.start, anchor.end)
-        citation = Citation.objects.create(
-            source=source,
-            quote=quote,
-            prefix=prefix,
-            suffix=suffix,
-            start=anchor.start,
-            end=anchor.end,
-            locator=ref.locator,
-            status=Citation.Status.ANCHORED,
+    return source, anchor.start, anchor.end, anchor.passage(source.text)
+
+
+def _existing_citations(places) -> dict[tuple, Citation]:
+    """The citations already at these places, by (source id, start, end, locator): one query."""
+    found = Citation.objects.filter(
+        source_id__in={source.pk for source, *_ in places},
+        start__in={start for _, start, *_ in places if start is not None},
+    )
+    if any(start is None for _, start, *_ in places):
+        found = found | Citation.objects.filter(
+            source_id__in={source.pk for source, *_ in places}, start__isnull=True, quote=""
         )
-    return citation
+    existing = {}
+    for citation in found.order_by("pk"):
+        key = (citation.source_id, citation.start, citation.end, citation.locator)
+        existing.setdefault(key, citation)
+    return existing
+
+
+def _new_citation(source, start, end, passage, locator) -> Citation:
+    if start is None:
+        return Citation(source=source, quote="", locator=locator, status=Citation.Status.UNVERIFIED)
+    prefix, suffix = anchoring.context_around(source.text, start, end)
+    return Citation(
+        source=source,
+        quote=passage,
+        prefix=prefix,
+        suffix=suffix,
+        start=start,
+        end=end,
+        locator=locator,
+        status=Citation.Status.ANCHORED,
+    )
 
 
 def citations_resolve(refs: list[CitationRef]) -> list[Citation]:
-    """Resolve many references at once, reporting every bad one in a single ValidationError."""
+    """Find or make the Citation each reference names, reusing identical ones, in order.
+
+    Every bad reference is reported in one ValidationError naming the source key, the quote and
+    the closest passage. A fixed handful of queries however many references there are.
+    """
     keys = {ref.key for ref in refs}
     sources_by_key = {source.key: source for source in Source.objects.filter(key__in=keys)}
-    citations, errors = [], []
+    places, errors = [], []
     for ref in refs:
         try:
-            citations.append(citation_resolve(ref, sources_by_key=sources_by_key))
+            places.append((*_anchor_ref(ref, sources_by_key), ref.locator))
         except ValidationError as error:
             errors.extend(error.messages)
     if errors:
         raise ValidationError(list(dict.fromkeys(errors)))
-    return citations
+    existing = _existing_citations(places)
+    missing = {}
+    for source, start, end, passage, locator in places:
+        key = (source.pk, start, end, locator)
+        if key not in existing and key not in missing:
+            missing[key] = _new_citation(source, start, end, passage, locator)
+    if missing:
+        created = bulk_create_with_history(list(missing.values()), Citation)
+        existing.update(zip(missing, created, strict=True))
+    return [existing[(source.pk, start, end, locator)] for source, start, end, _, locator in places]
 
 
 def citation_uses_replace(citing, citations: list[Citation]) -> None:

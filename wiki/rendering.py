@@ -19,6 +19,9 @@ from sources.permissions import can_edit, can_read_drafts
 from . import markup, names
 from .models import Name, PageLink
 
+# A reference shows a source's title and date, never its (long) text or internal notes.
+SOURCE_BULK = ("citation__source__text", "citation__source__notes")
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -86,6 +89,7 @@ def page_body(page, user) -> PageBody:
     uses = list(
         CitationUse.objects.filter(**_page_filter(page))
         .select_related("citation__source")
+        .defer(*SOURCE_BULK)
         .order_by("position")
     )
     team = can_read_drafts(user)

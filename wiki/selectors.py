@@ -114,7 +114,9 @@ def entry_rows(entries) -> list[EntryRow]:
 
 def _citation_uses(user):
     """Citation uses with their citation and source; the public sees only public sources."""
-    uses = CitationUse.objects.select_related("citation__source")
+    uses = CitationUse.objects.select_related("citation__source").defer(
+        "citation__source__text", "citation__source__notes"
+    )
     if not can_read_drafts(user):
         uses = uses.filter(citation__source__is_public=True)
     return uses.order_by("position", "pk")
