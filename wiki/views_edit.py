@@ -34,8 +34,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from sources.history import diff_html, text_diff
 from sources.permissions import can_change_page, can_edit, can_publish, is_curator
+from sources.textdiff import diff_html, text_diff
 
 from . import selectors
 from .forms import ENTRY_FORMS, RELATION_FORMS, DeleteForm, LockForm, body_with

@@ -7,20 +7,16 @@ import pytest
 from django.http import Http404
 
 from sources.history import (
-    DELETE,
-    EQUAL,
-    INSERT,
-    diff_html,
     field_changes,
     parse_diff,
     revision_page,
     signed,
     tag_changes,
-    text_diff,
     tracked_fields,
 )
 from sources.models import Source
 from sources.services import source_save
+from sources.textdiff import DELETE, EQUAL, INSERT, diff_html, text_diff
 from tests.factories import SourceFactory
 
 
