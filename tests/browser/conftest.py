@@ -66,3 +66,9 @@ def login(live_server):
         page.wait_for_load_state()
 
     return log_in
+
+
+@pytest.fixture
+def other_page(new_context):
+    """A second browser, with its own cookies: another person, or the same one in another tab."""
+    return new_context().new_page()

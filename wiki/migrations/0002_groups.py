@@ -3,23 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-CONTENT = {
-    "sources": ["source", "citation"],
-    "wiki": ["actor", "faction", "event", "membership", "factionrelation", "participation"],
-    "taggit": ["tag"],
-}
-EDITOR_ACTIONS = ["add", "change", "view"]
-CURATOR_ACTIONS = ["add", "change", "delete", "view"]
-CURATOR_EXTRA = [("auth", "user", ["add", "change", "view"]), ("auth", "group", ["view"])]
-
-
-def _permissions(apps, app_label, model, actions):
-    Permission = apps.get_model("auth", "Permission")
-    codenames = [f"{action}_{model}" for action in actions]
-    if app_label != "taggit":
-        # History rows are read through the same rights as the things they record.
-        codenames.append(f"view_historical{model}")
-    return Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+from wiki.groups import groups_ensure
 
 
 def create_groups(apps, schema_editor):
@@ -28,22 +12,7 @@ def create_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    curators, _ = Group.objects.get_or_create(name="Curators")
-    for app_label, models in CONTENT.items():
-        for model in models:
-            editors.permissions.add(*_permissions(apps, app_label, model, EDITOR_ACTIONS))
-            curators.permissions.add(*_permissions(apps, app_label, model, CURATOR_ACTIONS))
-    for app_label, model, actions in CURATOR_EXTRA:
-        Permission = apps.get_model("auth", "Permission")
-        curators.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label=app_label,
-                codename__in=[f"{action}_{model}" for action in actions],
-            )
-        )
+    groups_ensure(apps, using=schema_editor.connection.alias)
 
 
 def remove_groups(apps, schema_editor):
