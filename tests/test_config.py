@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DATABASE_URL"}}
+    # A clean environment: the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for their process.
+    dropped = {"DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    environment = {k: v for k, v in os.environ.items() if k not in dropped}
     environment |= env
     return subprocess.run(
         [sys.executable, "manage.py", *args],
