@@ -153,6 +153,10 @@ def _tokens(body: str) -> list[Token]:
     return _MARKDOWN.parse(body, {})
 
 
+# U+2060 WORD JOINER: no line break between a sentence and the marks that follow it.
+_JOIN = "\u2060"
+
+
 def _attach_citations(tokens: list[Token]) -> None:
     """Drop the space typed before a citation, so its marker never wraps onto a line alone."""
     for token in tokens:
@@ -378,7 +382,7 @@ def _footnote_ref(note: Footnote, anchor: int) -> str:
     title = f' title="{escapeHtml(label)}"' if label else ""
     n = note.number
     link = f'<a href="#fn-{n}" id="fnref-{n}-{anchor}"{title}>[{n}]</a>'
-    return f'<sup class="{classes}">{link}</sup>'
+    return f'{_JOIN}<sup class="{classes}">{link}</sup>'
 
 
 def _citation_flags(note: Footnote) -> list[str]:
@@ -392,7 +396,7 @@ def _citation_flags(note: Footnote) -> list[str]:
 
 
 def _render_citation_needed(renderer, tokens, idx, options, env) -> str:
-    return '<sup class="citation-needed"><a href="#coverage">citation needed</a></sup>'
+    return f'{_JOIN}<sup class="citation-needed"><a href="#coverage">citation needed</a></sup>'
 
 
 _MARKDOWN = make_markdown()
