@@ -352,6 +352,26 @@ def render_figures(sizes: Sizes, tag: str) -> list[Figure]:
     ]
 
 
+def viewer_figures(sizes: Sizes, tag: str) -> list[Figure]:
+    """The source viewer of a long source with many cited passages, read anonymously."""
+    source = _source_make(f"benchmark-{tag}-viewer", sizes.source_kb, seed=90)
+    sentences = _cited_sentences([source], sizes.render_citations, seed=9)
+    page = Actor(title=f"Benchmark {tag} viewer", slug=f"benchmark-{tag}-viewer", is_public=True)
+    page_save(page=page, body=_body(sentences), user=None)
+    client, url = Client(), source.get_absolute_url()
+    with override_settings(ALLOWED_HOSTS=["testserver"]):
+        _get(client, url)  # template compilation, as above
+        views = [_timed_queries(_get, client, url) for _ in range(sizes.repeat)]
+    section = (
+        f"The source viewer: a {sizes.source_kb:,} KB source with "
+        f"{sizes.render_citations} cited passages, anonymously"
+    )
+    return [
+        Figure(section, "GET of the source viewer", [ms for ms, _ in views]),
+        Figure(section, "queries per source viewer GET", [n for _, n in views], unit="queries"),
+    ]
+
+
 @contextlib.contextmanager
 def _rolled_back():
     with transaction.atomic():
@@ -382,6 +402,7 @@ def benchmarks_run(sizes: Sizes) -> Report:
     with _rolled_back():
         report.figures += save_figures(sizes, tag)
         report.figures += render_figures(sizes, tag)
+        report.figures += viewer_figures(sizes, tag)
     return report
 
 

@@ -34,6 +34,8 @@ FIGURES = [
     "page_body alone",
     "queries per GET",
     "queries in page_body",
+    "GET of the source viewer",
+    "queries per source viewer GET",
 ]
 
 
