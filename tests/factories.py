@@ -1,4 +1,5 @@
-"""Test data builders. Pages and relations go through the save services, like real edits."""
+"""Test data builders. They write rows directly; tests that need citations, history rows or
+derived tables save through the services (page_save, relation_save) as real edits do."""
 
 import factory
 from django.contrib.auth.models import Group, User
