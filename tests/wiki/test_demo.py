@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from sources.models import Citation, CitationUse, Source
 from wiki.models import Actor, Event, Faction, FactionRelation, Membership, Participation
@@ -64,12 +65,17 @@ def test_loading_twice_changes_nothing():
     assert "Created" not in out and "Changed" not in out
 
 
+def log_in(**credentials):
+    """Authenticate as the login form does: login throttling needs the request."""
+    return authenticate(RequestFactory().post("/accounts/login/"), **credentials)
+
+
 def test_demo_accounts_use_the_password_from_the_environment(monkeypatch, settings):
     settings.DEBUG = True
     monkeypatch.setenv("ATTEST_DEMO_PASSWORD", "a demo password")
     load()
-    editor = authenticate(username="editor", password="a demo password")
-    curator = authenticate(username="curator", password="a demo password")
+    editor = log_in(username="editor", password="a demo password")
+    curator = log_in(username="curator", password="a demo password")
     assert list(editor.groups.values_list("name", flat=True)) == ["Editors"]
     assert curator.is_staff and curator.groups.filter(name="Curators").exists()
     assert not editor.is_staff
@@ -80,7 +86,7 @@ def test_a_generated_demo_password_is_printed_once(monkeypatch, settings):
     monkeypatch.delenv("ATTEST_DEMO_PASSWORD", raising=False)
     first, _ = load()
     password = first.split("password ")[1].split()[0]
-    assert authenticate(username="curator", password=password)
+    assert log_in(username="curator", password=password)
     second, _ = load()
     assert password not in second
 
