@@ -10,6 +10,7 @@ from .citation_refs import CitationRef
 from .model_bases import format_tags
 from .models import Citation, CitationUse, Source
 from .reanchoring import citations_reanchor
+from .signals import source_saved
 
 
 def _missing_quote_message(source: Source, quote: str) -> str:
@@ -133,4 +134,5 @@ def source_save(*, source: Source, user, change_reason: str = "", tags=None) -> 
     source.reanchor_report = None
     if old_text is not None and old_text != source.text:
         source.reanchor_report = citations_reanchor(source=source, old_text=old_text, user=user)
+    source_saved.send(Source, source=source, text_changed=old_text != source.text)
     return source
