@@ -5,31 +5,31 @@ generator over the demo corpus's words, so every run measures the same work; eve
 in a transaction that is rolled back, so a run leaves the database as it found it.
 """
 
-import contextlib
 import math
-import os
-import platform
 import random
 import re
 import secrets
-import statistics
-import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import django
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import override_settings
 
 from sources import anchoring
 from sources.citation_refs import CitationRef, format_ref
 from sources.models import Source
 from sources.services import source_save
 
+from .benchmark_report import (
+    Figure,
+    Report,
+    machine_info,
+    rolled_back,
+    timed,
+    timed_queries,
+)
 from .models import Actor, Faction
 from .rendering import page_body
 from .services import page_save
@@ -52,63 +52,6 @@ class Sizes:
     save_citations: int = 100
     render_citations: int = 300
     render_links: int = 30
-
-
-@dataclass
-class Figure:
-    """One measured quantity: its samples and, when the issue sets one, its target median."""
-
-    section: str
-    name: str
-    samples: list[float]
-    unit: str = "ms"
-    target: float | None = None
-    note: str = ""
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.samples)
-
-    @property
-    def p95(self) -> float:
-        """The nearest-rank 95th percentile: no interpolation between samples."""
-        ordered = sorted(self.samples)
-        return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-
-    @property
-    def verdict(self) -> str:
-        if self.target is None:
-            return ""
-        return "PASS" if self.median <= self.target else "over"
-
-    def as_dict(self) -> dict:
-        figures = {"median": self.median, "p95": self.p95, "max": max(self.samples)}
-        return {
-            "section": self.section,
-            "name": self.name,
-            "unit": self.unit,
-            "n": len(self.samples),
-            **{key: round(value, 3) for key, value in figures.items()},
-            "target": self.target,
-            "verdict": self.verdict,
-            "note": self.note,
-        }
-
-
-@dataclass
-class Report:
-    """A run's figures and the machine they were measured on."""
-
-    machine: dict
-    sizes: Sizes
-    figures: list[Figure] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {
-            "machine": self.machine,
-            "sizes": asdict(self.sizes),
-            "figures": [figure.as_dict() for figure in self.figures],
-        }
 
 
 @dataclass(frozen=True)
@@ -200,18 +143,6 @@ def typo(quote: str) -> str:
 # Measuring ------------------------------------------------------------------------------------
 
 
-def _timed(call, *args, **kwargs) -> tuple[float, object]:
-    start = time.perf_counter()
-    result = call(*args, **kwargs)
-    return (time.perf_counter() - start) * 1000, result
-
-
-def _timed_queries(call, *args, **kwargs) -> tuple[float, int]:
-    with CaptureQueriesContext(connection) as queries:
-        ms, _ = _timed(call, *args, **kwargs)
-    return ms, len(queries)
-
-
 def _anchoring_caches_clear() -> None:
     # Whatever anchoring memoises per text or per quote, as a freshly started worker has it.
     for value in vars(anchoring).values():
@@ -227,7 +158,7 @@ def _anchor_each(text: str, quotes: list[Quote], *, cold: bool = False) -> tuple
             # A new string, as each load from the database gives: its hash is not computed yet.
             haystack = text.encode().decode()
             _anchoring_caches_clear()
-        ms, anchor = _timed(anchoring.find_quote, haystack, quote.typed)
+        ms, anchor = timed(anchoring.find_quote, haystack, quote.typed)
         times.append(ms)
         method = "normalised" if quote.retyped else "exact"
         found += anchor is not None and (anchor.start, anchor.method) == (quote.start, method)
@@ -257,7 +188,7 @@ def anchoring_figures(sizes: Sizes) -> list[Figure]:
         note = f"{found}/{len(subset)} anchored at their passage"
         figures.append(Figure(section, name, times, target=ANCHOR_TARGET_MS, note=note))
     typos = [typo(quote.typed) for quote in retyped[:TYPO_SAMPLES]]
-    times = [_timed(_refused, text, quote)[0] for quote in typos]
+    times = [timed(_refused, text, quote)[0] for quote in typos]
     note = "not found: find_quote, then closest_passage for the error message"
     figures.append(Figure(section, "typo, refused with closest passage", times, note=note))
     return figures
@@ -294,11 +225,11 @@ def save_figures(sizes: Sizes, tag: str) -> list[Figure]:
         source = _source_make(f"benchmark-{tag}-save-{round_}", sizes.save_kb, seed=10 + round_)
         sentences = _cited_sentences([source], sizes.save_citations, seed=round_)
         page = Actor(title=f"Benchmark {tag} {round_}", slug=f"benchmark-{tag}-{round_}")
-        ms, queries = _timed_queries(page_save, page=page, body=_body(sentences), user=None)
+        ms, queries = timed_queries(page_save, page=page, body=_body(sentences), user=None)
         first.append(ms)
         first_queries.append(queries)
         sentences[0] = "Revised: " + sentences[0]
-        ms, queries = _timed_queries(page_save, page=page, body=_body(sentences), user=None)
+        ms, queries = timed_queries(page_save, page=page, body=_body(sentences), user=None)
         second.append(ms)
         second_queries.append(queries)
     n, kb = sizes.save_citations, sizes.save_kb
@@ -338,8 +269,8 @@ def render_figures(sizes: Sizes, tag: str) -> list[Figure]:
     client, url, anonymous = Client(), page.get_absolute_url(), AnonymousUser()
     with override_settings(ALLOWED_HOSTS=["testserver"]):
         _get(client, url)  # the first request compiles templates: not what a reader waits for
-        views = [_timed_queries(_get, client, url) for _ in range(sizes.repeat)]
-    bodies = [_timed_queries(page_body, page, anonymous) for _ in range(sizes.repeat)]
+        views = [timed_queries(_get, client, url) for _ in range(sizes.repeat)]
+    bodies = [timed_queries(page_body, page, anonymous) for _ in range(sizes.repeat)]
     section = (
         f"Reading a page with {sizes.render_citations} citations and "
         f"{min(sizes.render_links, sizes.render_citations)} links, anonymously"
@@ -361,7 +292,7 @@ def viewer_figures(sizes: Sizes, tag: str) -> list[Figure]:
     client, url = Client(), source.get_absolute_url()
     with override_settings(ALLOWED_HOSTS=["testserver"]):
         _get(client, url)  # template compilation, as above
-        views = [_timed_queries(_get, client, url) for _ in range(sizes.repeat)]
+        views = [timed_queries(_get, client, url) for _ in range(sizes.repeat)]
     section = (
         f"The source viewer: a {sizes.source_kb:,} KB source with "
         f"{sizes.render_citations} cited passages, anonymously"
@@ -372,64 +303,12 @@ def viewer_figures(sizes: Sizes, tag: str) -> list[Figure]:
     ]
 
 
-@contextlib.contextmanager
-def _rolled_back():
-    with transaction.atomic():
-        yield
-        transaction.set_rollback(True)
-
-
-def machine_info() -> dict:
-    """What the figures depend on besides the code."""
-    version = ".".join(str(part) for part in connection.get_database_version())
-    # Other work on the machine slows every figure: the load average says how much there was.
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    return {
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "platform": platform.platform(),
-        "cpus": os.cpu_count(),
-        "load": round(load, 2) if load is not None else None,
-        "database": f"{connection.vendor} {version}",
-        "debug": settings.DEBUG,
-    }
-
-
 def benchmarks_run(sizes: Sizes) -> Report:
     """Measure everything; the database writes are rolled back at the end."""
     tag = secrets.token_hex(3)  # keys and slugs no real row can share
     report = Report(machine_info(), sizes, anchoring_figures(sizes))
-    with _rolled_back():
+    with rolled_back():
         report.figures += save_figures(sizes, tag)
         report.figures += render_figures(sizes, tag)
         report.figures += viewer_figures(sizes, tag)
     return report
-
-
-def report_table(report: Report) -> str:
-    """The figures as a plain-text table, with each target and whether the median meets it."""
-    machine = report.machine
-    lines = [
-        f"Python {machine['python']}, Django {machine['django']}, {machine['database']}, "
-        f"DEBUG {'on' if machine['debug'] else 'off'}",
-        f"{machine['platform']}, {machine['cpus']} CPUs, load average {machine['load']}",
-    ]
-    header = f"  {'':44} {'median':>10} {'p95':>10} {'max':>10} {'n':>4}  target"
-    section = None
-    for figure in report.figures:
-        if figure.section != section:
-            section = figure.section
-            lines += ["", section, header]
-        lines.append(_row(figure))
-    return "\n".join(lines)
-
-
-def _row(figure: Figure) -> str:
-    def shown(value):
-        return f"{value:10.0f}" if figure.unit == "queries" else f"{value:7.2f} ms"
-
-    values = (figure.median, figure.p95, max(figure.samples))
-    target = f"< {figure.target:g} ms" if figure.target is not None else ""
-    row = f"  {figure.name:44} {' '.join(shown(v) for v in values)} {len(figure.samples):>4}"
-    row += f"  {target:<10} {figure.verdict:<4}  {figure.note}"
-    return row.rstrip()

@@ -5,7 +5,8 @@ from dataclasses import fields
 
 from django.core.management.base import BaseCommand
 
-from wiki.benchmarks import Sizes, benchmarks_run, report_table
+from wiki.benchmark_report import report_table
+from wiki.benchmarks import Sizes, benchmarks_run
 
 SIZE_HELP = {
     "source_kb": "KB of text the quotes are anchored in",
