@@ -1,5 +1,8 @@
 import pytest
 from django.db import connection
+from django.test import Client
+
+from tests.factories import editor
 
 
 @pytest.fixture
@@ -7,3 +10,17 @@ def postgres_only():
     """Skip a test that needs PostgreSQL when the suite runs on SQLite."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture
+def team_user():
+    """An editor, the team member most tests act as."""
+    return editor(username="ed")
+
+
+@pytest.fixture
+def team(team_user):
+    """A browser logged in as an editor (the `client` fixture stays anonymous)."""
+    browser = Client()
+    browser.force_login(team_user)
+    return browser

@@ -1,29 +1,16 @@
 """Source history in the browser: revisions, old metadata and text, diffs of the text, revert."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from sources.models import Citation, Source
 from sources.services import source_save
-from tests.factories import SAMPLE_TEXT, ActorFactory, SourceFactory, editor
+from tests.factories import SAMPLE_TEXT, ActorFactory, SourceFactory
 from wiki.services import page_save
 
 pytestmark = pytest.mark.django_db
 
 QUOTE = "the Northern Alliance was established"
-
-
-@pytest.fixture
-def team_user():
-    return editor(username="ed")
-
-
-@pytest.fixture
-def team(team_user):
-    browser = Client()
-    browser.force_login(team_user)
-    return browser
 
 
 def history_url(source, **params):

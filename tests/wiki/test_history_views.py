@@ -5,7 +5,6 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from sources.services import source_save
@@ -26,19 +25,6 @@ from wiki.services import page_save, relation_save
 pytestmark = pytest.mark.django_db
 
 QUOTE = "the Northern Alliance was established"
-
-
-@pytest.fixture
-def team_user():
-    return editor(username="ed")
-
-
-@pytest.fixture
-def team(team_user):
-    """A browser logged in as an editor (the `client` fixture stays anonymous)."""
-    browser = Client()
-    browser.force_login(team_user)
-    return browser
 
 
 def history_url(entry, **params):
