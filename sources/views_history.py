@@ -9,12 +9,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .history import (
-    RevertForm,
     compare_redirect,
     parse_diff,
-    restore_fields,
-    revert_reason,
-    revert_refusal,
     revision_diff,
     revision_get,
     revision_neighbours,
@@ -26,6 +22,7 @@ from .history import (
 )
 from .models import Source
 from .permissions import can_edit
+from .reverting import RevertForm, restore_fields, revert_reason, revert_refusal
 from .selectors import date_display
 from .services import source_save
 

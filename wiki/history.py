@@ -23,8 +23,6 @@ from sources.history import (
     PER_PAGE,
     FieldChange,
     field_changes,
-    restore_fields,
-    revert_reason,
     short_date,
     signed,
     size_class,
@@ -32,6 +30,7 @@ from sources.history import (
     tracked_fields,
 )
 from sources.models import Citation, Source
+from sources.reverting import restore_fields, revert_reason
 
 from . import markup, names
 from .models import (

@@ -14,11 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sources.history import (
-    RevertForm,
     compare_redirect,
     parse_diff,
-    revert_reason,
-    revert_refusal,
     revision_diff,
     revision_get,
     revision_neighbours,
@@ -28,6 +25,7 @@ from sources.history import (
     team_only,
 )
 from sources.permissions import can_change_page, can_read_drafts
+from sources.reverting import RevertForm, revert_reason, revert_refusal
 
 from .history import FEED_KINDS, entry_fields, feed_page, page_revert, revision_body
 from .selectors import entry_facts, entry_model
