@@ -67,7 +67,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-ROOT_URLCONF = "config.urls"
+# manage.py benchmark_public serves its reference view from a URLconf of its own.
+ROOT_URLCONF = "config.benchmark_urls" if env_flag("ATTEST_BENCHMARK") else "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
@@ -95,6 +96,16 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Rendered public pages (sources.public_cache). Per process by default, which needs no server;
+# CACHE_BACKEND/CACHE_LOCATION choose a shared one, e.g. django.core.cache.backends.redis.RedisCache
+# with redis://127.0.0.1:6379. Pages are keyed by the state of the content, never by time alone.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("CACHE_LOCATION", "attest"),
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -158,6 +169,12 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
+        # One style attribute is allowed, by its hash: django-simple-history's admin history
+        # list has <p class="paginator" style="border-top: 0">. No other inline style.
+        "style-src-attr": [
+            "'unsafe-hashes'",
+            "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
+        ],
         "img-src": ["'self'", "data:"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],

@@ -9,9 +9,11 @@ from django.apps import apps
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from taggit.models import Tag
 
 from . import anchoring, importing
 from .citation_refs import CitationRef, CitationSyntaxError, format_ref
+from .model_bases import format_tags
 from .models import Source
 
 DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -20,11 +22,38 @@ EDTF_HELP = "EDTF: 1997, 1992-04, 2021-08-15, 1997~ (approximate), 1990/1992 (ra
 MAX_PASSAGE = 1000
 # A page can also be named by its address, e.g. /actors/ahmad-shah-massoud/.
 _PAGE_ADDRESS = re.compile(r"^/?(?P<segment>[a-z]+)/(?P<slug>[-a-zA-Z0-9_]+)/?$")
+# A tag is a word or two. Longer ones could outgrow taggit's 100-character slug column once it
+# appends "_1" to make a slug unique (a database error on PostgreSQL), and a tag whose name has
+# no letter or digit gets an empty slug, which no /tags/<slug>/ address can hold.
+TAG_MAX_LENGTH = 50
+TAG_LIST_MAX_LENGTH = Source._meta.get_field("tag_list").max_length
 
 
 def max_upload_bytes() -> int:
     """The largest file an editor may upload (setting ATTEST_MAX_UPLOAD_BYTES)."""
     return getattr(settings, "ATTEST_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
+
+
+def validate_tags(names: list[str]) -> list[str]:
+    """A form's tags; ValidationError naming each that could not be stored or linked to."""
+    errors = []
+    for name in names:
+        if len(name) > TAG_MAX_LENGTH:
+            errors.append(
+                f"The tag “{name[:TAG_MAX_LENGTH]}…” is {len(name):,} characters long; a tag "
+                f"may have {TAG_MAX_LENGTH} at most."
+            )
+        elif not Tag().slugify(name):
+            errors.append(f"The tag “{name}” has no letter or digit to make its address from.")
+    together = len(format_tags(names))
+    if together > TAG_LIST_MAX_LENGTH:
+        errors.append(
+            f"Together these tags come to {together:,} characters; the history keeps "
+            f"{TAG_LIST_MAX_LENGTH:,} at most: use fewer tags."
+        )
+    if errors:
+        raise forms.ValidationError(errors, code="bad_tag")
+    return names
 
 
 def one_line(text: str) -> str:
@@ -229,6 +258,9 @@ class SourceForm(FocusFirstErrorMixin, forms.ModelForm):
 
     def clean_text(self):
         return importing.normalise_newlines(self.cleaned_data.get("text", ""))
+
+    def clean_tags(self):
+        return validate_tags(self.cleaned_data["tags"])
 
     def clean(self):
         cleaned = super().clean()

@@ -150,3 +150,35 @@ class CitationUse(models.Model):
 
     def __str__(self):
         return f"{self.citing} uses {self.citation}"
+
+
+class Mention(models.Model):
+    """Derived: an entry (actor, faction, event) that a source's text names, how often, where.
+
+    Held through contenttypes so that sources need not know the wiki's models. The wiki's
+    mention index rebuilds these rows when a text or a name changes; never edited by hand, so
+    not versioned.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="mentions")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    entry = GenericForeignKey("content_type", "object_id")
+    count = models.PositiveIntegerField(default=0)
+    positions = models.JSONField(
+        default=list, help_text="[start, end] of each mention: offsets into the source's text."
+    )
+    # The first position again, as a column: a snippet is cut from the text in the query.
+    first_start = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["source", "first_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "content_type", "object_id"], name="mention_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.source} mentions {self.entry} ({self.count})"

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import F, Q, prefetch_related_objects
 
 from .dates import date_display, span_display  # noqa: F401 - re-exported for the wiki
+from .mention_reading import SourceMentions, source_mentions
 from .models import Citation, CitationUse, Source
 from .permissions import can_read_drafts
 
@@ -178,6 +179,7 @@ class SourceReading:
     cited_by: list[CitingRow]
     unplaced: list[Citation]
     passage_count: int
+    mentions: SourceMentions | None = None  # the entries the text names (the mention index)
 
 
 @dataclass(frozen=True)
@@ -222,7 +224,8 @@ def source_reading(source: Source, user) -> SourceReading:
     """The marked text, the "cited by" rows and the citations that have no place in the text.
 
     The public sees only passages that something visible cites; the team sees every citation.
-    Queries: citations, uses, then one per kind of citing thing (at most six).
+    Queries: citations, uses, then one per kind of citing thing (at most six); mentions, then
+    one per kind of entry named (at most three).
     """
     citations = list(Citation.objects.filter(source=source).order_by("start", "pk"))
     uses = _visible_uses(source, user)
@@ -245,7 +248,14 @@ def source_reading(source: Source, user) -> SourceReading:
         cited_by=cited_by,
         unplaced=[c for c in citations if not is_placed(c, source.text)],
         passage_count=len(citations),
+        mentions=source_mentions(source, user, _cited_spans(source, citations, uses)),
     )
+
+
+def _cited_spans(source: Source, citations, uses) -> list[tuple[int, int]]:
+    """Where the passages that something cites stand in the text."""
+    used = {use.citation_id for use in uses}
+    return [(c.start, c.end) for c in citations if c.pk in used and is_placed(c, source.text)]
 
 
 def source_safe_url(source: Source) -> str:

@@ -8,6 +8,7 @@ from taggit.models import Tag
 from . import export, selectors
 from .models import Source
 from .permissions import can_publish, can_read_drafts
+from .public_cache import cache_public_page
 
 PER_PAGE = 50
 
@@ -26,12 +27,14 @@ def source_list(request):
         "sort": sort if sort in selectors.SOURCE_SORTS else "title",
         "kind": kind,
         "kinds": Source.Kind.choices,
-        "tag": Tag.objects.filter(slug=tag).first() if tag else None,
+        # Named only when a row here carries it: a tag used by drafts alone stays unnamed.
+        "tag": Tag.objects.filter(slug=tag).first() if tag and page.object_list else None,
         "tag_slug": tag,
     }
     return render(request, "sources/source_list.html", context)
 
 
+@cache_public_page
 def source_detail(request, key):
     """The source viewer: metadata, the text with cited passages marked, and what cites it."""
     source = get_object_or_404(

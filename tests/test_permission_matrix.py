@@ -49,6 +49,8 @@ def world():
 GET_MATRIX = {
     ("wiki:home", ()): (200, 200, 200),
     ("wiki:page-new", ()): (LOGIN, 200, 200),
+    ("wiki:search-suggest", ()): (200, 200, 200),
+    ("wiki:search", ()): (200, 200, 200),
     ("wiki:tag-detail", ("t",)): (200, 200, 200),
     ("wiki:changes", ()): (404, 200, 200),
     ("wiki:user-contributions", ("writer",)): (404, 200, 200),

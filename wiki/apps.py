@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate
 
 
 def _groups_after_migrate(sender, using="default", **kwargs):
@@ -17,3 +17,15 @@ class WikiConfig(AppConfig):
     def ready(self):
         # A flush (between transactional tests, before a restore) empties the groups table.
         post_migrate.connect(_groups_after_migrate, sender=self)
+        from sources.signals import source_saved
+
+        from .search_index import search_document_on_delete, search_document_on_source_saved
+
+        # The search index holds sources too; it follows each source save in its transaction,
+        # and forgets whatever is deleted without the services (the admin's delete).
+        source_saved.connect(search_document_on_source_saved, dispatch_uid="wiki-search-source")
+        post_delete.connect(search_document_on_delete, dispatch_uid="wiki-search-delete")
+        from .mention_index import source_saved_receiver
+
+        # The mention index follows each source save too: a new or changed text is rematched.
+        source_saved.connect(source_saved_receiver, dispatch_uid="wiki-mentions-source")

@@ -18,7 +18,9 @@ from sources.models import Source
 from sources.permissions import CURATORS, EDITORS
 from sources.services import source_save
 
+from .mention_index import mentions_rebuild_sources
 from .models import Actor, Event, Faction, FactionRelation, Membership, Participation
+from .search_index import search_index_fill_missing
 from .services import page_save, relation_save
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
@@ -169,6 +171,12 @@ def demo_load(path: Path = DEMO_DIR / "demo.toml") -> LoadReport:
             _load_entry(model, item, report)
     for model, lookup, values in _relations(data):
         _load_relation(model, lookup, values, report)
+    # Saves index what they write; this catches a database loaded before search existed.
+    search_index_fill_missing()
+    unindexed = Source.objects.filter(
+        key__in=[item["key"] for item in data.get("source", [])], mentions__isnull=True
+    )
+    mentions_rebuild_sources(unindexed.values_list("pk", flat=True))
     return report
 
 

@@ -9,16 +9,22 @@ those still refuse next to the field it concerns.
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    ProhibitNullCharactersValidator,
+    validate_slug,
+)
 from django.db.models import Q
 from django.utils.text import slugify
 from taggit.forms import TagField, TagWidget
 
 from sources.citation_refs import parse_evidence
+from sources.forms import validate_tags
 from sources.model_bases import format_tags
 from sources.permissions import can_change_page
 
-from . import names
+from . import duplicates, names
 from .models import Actor, Event, Faction, FactionRelation, Membership, Name, Participation
 from .validation import body_errors, citation_errors
 
@@ -32,6 +38,8 @@ EVIDENCE_HELP = 'One or more citations: [@source-key "exact passage"]'
 CHANGE_REASON_MAX = 100
 # A datalist offers at most this many titles; any other name still resolves when typed.
 DATALIST_LIMIT = 2000
+# A relation's evidence names the few passages that state it; each costs a lookup on save.
+MAX_EVIDENCE_CITATIONS = 100
 
 
 def change_reason_field():
@@ -94,6 +102,7 @@ class EntryForm(ServiceErrorsMixin, forms.ModelForm):
 
     own_fields: tuple[str, ...] = ()
     service_error_field = "body"
+    similar_pages: tuple[duplicates.Duplicate, ...] = ()  # pages a new page's names are close to
 
     class Meta:
         widgets = {
@@ -125,6 +134,10 @@ class EntryForm(ServiceErrorsMixin, forms.ModelForm):
                 f"The page's address, /{segment}/<slug>/: lower-case letters, digits and "
                 "hyphens. Leave it blank to make it from the title."
             )
+            # Shown, with the pages it names, once a name is close to an existing page's.
+            self.fields["not_a_duplicate"] = forms.BooleanField(
+                label="Similar name", required=False
+            )
         else:
             # The prefetched tags (for_detail()): no query. TagWidget writes them as one line.
             self.initial.setdefault("tags", list(self.instance.tags.all()))
@@ -150,6 +163,9 @@ class EntryForm(ServiceErrorsMixin, forms.ModelForm):
             raise ValidationError(errors)
         return body
 
+    def clean_tags(self):
+        return validate_tags(self.cleaned_data["tags"])
+
     def clean(self):
         cleaned_data = super().clean()
         if not cleaned_data.get("slug") and cleaned_data.get("title") and "slug" not in self.errors:
@@ -162,7 +178,18 @@ class EntryForm(ServiceErrorsMixin, forms.ModelForm):
                 )
         if cleaned_data.get("slug"):
             self._check_slug_free(cleaned_data["slug"])
+        if "not_a_duplicate" in self.fields:
+            self._check_not_a_duplicate(cleaned_data)
         return cleaned_data
+
+    def _check_not_a_duplicate(self, cleaned_data) -> None:
+        """A new page named like an existing one waits until the editor says it is another."""
+        aliases = (cleaned_data.get("aliases") or "").splitlines()
+        self.similar_pages = duplicates.page_duplicates(
+            title=cleaned_data.get("title") or "", aliases=aliases
+        )
+        if self.similar_pages and not cleaned_data.get("not_a_duplicate"):
+            self.add_error("not_a_duplicate", duplicates.warning(self.similar_pages[0]))
 
     def _check_slug_free(self, slug: str) -> None:
         model = self._meta.model
@@ -307,6 +334,8 @@ class EntryChoiceField(forms.Field):
 
     def to_python(self, value):
         value = (value or "").strip()
+        # Before the lookup: PostgreSQL refuses to compare a string holding a NUL character.
+        ProhibitNullCharactersValidator()(value)
         return entry_named(self.model, value) if value else None
 
 
@@ -343,7 +372,9 @@ class RelationForm(ServiceErrorsMixin, forms.ModelForm):
         for name in cls.ends:
             slug = params.get(name, "")
             model = cls.base_fields[name].model
-            entry = model.objects.filter(slug=slug).defer("body").first() if slug else None
+            if not slug or validate_slug.regex.match(slug) is None:
+                continue  # a stray or mangled parameter leaves the field empty
+            entry = model.objects.filter(slug=slug).defer("body").first()
             if entry is not None:
                 initial[name] = entry
         return initial
@@ -364,7 +395,7 @@ class RelationForm(ServiceErrorsMixin, forms.ModelForm):
 
     def clean_evidence(self):
         evidence = self.cleaned_data["evidence"]
-        errors = citation_errors(evidence, parse=parse_evidence)
+        errors = citation_errors(evidence, parse=parse_evidence, limit=MAX_EVIDENCE_CITATIONS)
         if errors:
             raise ValidationError(errors)
         return evidence

@@ -28,6 +28,12 @@ from wiki.markup_plugins import MarkupError, make_markdown
 # brackets) at up to 17 microseconds a character; this cap keeps any body within about 2 s. It
 # is some 10,000 words with their citations, past where Wikipedia advises splitting an article.
 MAX_BODY_CHARS = 100_000
+# Each [@…] costs a footnote to render and a passage to look up on save; a cited sentence every
+# ten words of a full-length page stays well below this.
+MAX_CITATIONS = 1_000
+# Block containers (list items, block quotes) that markdown-it opens: it reads nothing deeper
+# than its maxNesting levels, so whatever sits below would vanish without a word.
+_CONTAINERS = frozenset({"list_item_open", "blockquote_open"})
 # sentencex slows down quadratically on long runs of sentence ends ("!(" repeated), so a
 # paragraph is read a window at a time; paragraphs shorter than a window split exactly as
 # sentencex splits them, and an unclosed quote cannot swallow more than a window.
@@ -41,6 +47,7 @@ _ATTRIBUTION = re.compile(r"[—―–]|--")
 
 __all__ = [
     "MAX_BODY_CHARS",
+    "MAX_CITATIONS",
     "CitationTarget",
     "Footnote",
     "LinkTarget",
@@ -107,13 +114,21 @@ class RenderedPage:
 def parse(body: str) -> ParsedPage:
     """The links, citations and sentence counts of a page body; MarkupError if it cannot be read."""
     tokens = _tokens(body)
+    _refuse_deep_nesting(tokens)
     links: dict[str, None] = {}
     citations: dict[CitationRef, None] = {}
+    cited = 0
     for child in _inline_children(tokens):
         if child.type == "wikilink":
             links[child.meta["target"]] = None
         elif child.type == "citation":
             citations.update(dict.fromkeys(child.meta["refs"]))
+            cited += len(child.meta["refs"])
+    if cited > MAX_CITATIONS:
+        raise MarkupError(
+            f"The page has {cited:,} citations, more than the {MAX_CITATIONS:,} a page may "
+            "hold: split it into several pages"
+        )
     sentences, sourced = _count_statements(tokens, mark=False)
     return ParsedPage(tuple(links), tuple(citations), sentences, sourced)
 
@@ -151,6 +166,18 @@ def _tokens(body: str) -> list[Token]:
     except UnicodeEncodeError:
         body = body.encode("utf-8", "replace").decode("utf-8")
     return _MARKDOWN.parse(body, {})
+
+
+def _refuse_deep_nesting(tokens: list[Token]) -> None:
+    """MarkupError where lists or block quotes nest deeper than markdown-it reads."""
+    deepest = _MARKDOWN.options.maxNesting - 1
+    for token in tokens:
+        if token.type in _CONTAINERS and token.level >= deepest:
+            line = token.map[0] + 1 if token.map else 1
+            raise MarkupError(
+                f"Line {line} nests lists or block quotes too deeply to be read (nine lists "
+                "or nineteen quotes at most): flatten them"
+            )
 
 
 # U+2060 WORD JOINER: no line break between a sentence and the marks that follow it.

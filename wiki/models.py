@@ -2,6 +2,7 @@
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -323,3 +324,48 @@ class Participation(Relation):
     @property
     def participant(self):
         return self.actor if self.actor_id else self.faction
+
+
+class SearchDocument(models.Model):
+    """Derived: what the search box searches, one row per page and per source.
+
+    Rebuilt by the save services (and source_saved) so that a search reads one table. The
+    search vector and the trigram index on Name are PostgreSQL's; SQLite searches `folded`.
+    """
+
+    class Kind(models.TextChoices):
+        ACTOR = "actor", "Actor"
+        FACTION = "faction", "Faction"
+        EVENT = "event", "Event"
+        SOURCE = "source", "Source"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The same pair as Name's, so that a name match finds its document.
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    title = models.CharField(max_length=500)
+    names = models.TextField(blank=True, help_text="Title and aliases, one per line.")
+    summary = models.TextField(blank=True, help_text="A page's summary; a source's metadata.")
+    text = models.TextField(blank=True, help_text="The prose that snippets are cut from.")
+    url = models.CharField(max_length=1000)
+    is_public = models.BooleanField(default=False, db_index=True)
+    tags = models.ManyToManyField("taggit.Tag", blank=True, related_name="search_documents")
+    # SQLite only (empty on PostgreSQL, which searches the vector): folded names between
+    # newlines, and every folded word of the document after a space.
+    folded_names = models.TextField(blank=True)
+    folded = models.TextField(blank=True)
+    # PostgreSQL only; a GIN index is made by the migration.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="search_document_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.url

@@ -11,7 +11,14 @@ from sources.permissions import is_curator
 from sources.services import citation_uses_replace, citations_resolve
 
 from . import markup, merging, names
+from .mention_index import (
+    entry_keys,
+    entry_keys_stored,
+    mentions_entry_forget,
+    mentions_names_changed,
+)
 from .models import Name, PageLink
+from .search_index import search_document_delete, search_document_update
 
 
 def _refs_in(text: str, *, parse):
@@ -160,7 +167,11 @@ def page_save(*, page, body=None, user, change_reason="", base_revision=None, ta
         page.tags.set(sorted({str(tag).strip() for tag in tags if str(tag).strip()}))
     citation_uses_replace(page, citations)
     links_rebuild(page, parsed)
+    names_before = entry_keys_stored(page)
     names_rebuild(page)
+    # A new, renamed or re-aliased entry: rematch the texts where its old or new names occur.
+    mentions_names_changed(entry=page, before=names_before, after=entry_keys(page))
+    search_document_update(page)
     return page
 
 
@@ -228,6 +239,8 @@ def page_delete(*, page, user, change_reason=""):
         for related in getattr(page, relation.get_accessor_name()).all():
             _derived_rows_delete(related)
     _derived_rows_delete(page)
+    mentions_entry_forget(entry=page)
+    search_document_delete(page)
     page.touch(user)
     page._change_reason = change_reason
     page.delete()

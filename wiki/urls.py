@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views, views_edit, views_history
+from . import views, views_edit, views_history, views_search, views_suggest
 
 
 class EntryTypeConverter:
@@ -21,6 +21,8 @@ app_name = "wiki"
 urlpatterns = [
     path("", views.home, name="home"),
     path("new/", views.page_new, name="page-new"),
+    path("search/", views_search.search, name="search"),
+    path("search/suggest/", views_suggest.search_suggest, name="search-suggest"),
     path("tags/<str:slug>/", views.tag_detail, name="tag-detail"),
     path("changes/", views_history.recent_changes, name="changes"),
     path("users/<str:username>/", views_history.user_contributions, name="user-contributions"),

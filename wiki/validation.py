@@ -25,12 +25,17 @@ def refs_in_body(text: str) -> list[CitationRef]:
     return [ref for _, _, group in find_groups(text) for ref in group]
 
 
-def citation_errors(text: str, *, parse) -> list[str]:
-    """What the save services would refuse in this citation markup, found without writing."""
+def citation_errors(text: str, *, parse, limit: int | None = None) -> list[str]:
+    """What the save services would refuse in this citation markup, found without writing.
+
+    With limit, more citations than that are refused before any is looked up.
+    """
     try:
         refs = parse(text)
     except (CitationSyntaxError, markup.MarkupError) as error:
         return [str(error)]
+    if limit is not None and len(refs) > limit:
+        return [f"This holds {len(refs):,} citations; {limit:,} at most are allowed here."]
     try:
         # citations_resolve creates the citations it anchors: keep its verdict, not its rows.
         with transaction.atomic():

@@ -8,8 +8,9 @@ from django.utils.http import urlencode
 from taggit.models import Tag
 
 from sources.permissions import can_edit, can_read_drafts
+from sources.public_cache import cache_public_page
 
-from . import names, selectors
+from . import duplicates, names, selectors
 from .models import ENTRY_MODELS, Name
 from .rendering import page_body, what_links_here
 from .views_edit import entry_controls, team_only
@@ -44,13 +45,15 @@ def entry_list(request, segment):
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "rows": selectors.entry_rows(page.object_list),
         "sort": sort if sort in selectors.SORTS else "title",
-        "tag": Tag.objects.filter(slug=tag).first() if tag else None,
+        # Named only when a row here carries it: a tag used by drafts alone stays unnamed.
+        "tag": Tag.objects.filter(slug=tag).first() if tag and page.object_list else None,
         "tag_slug": tag,
         "coverage": coverage if coverage in selectors.COVERAGE_FILTERS else "",
     }
     return render(request, "wiki/entry_list.html", context)
 
 
+@cache_public_page
 def entry_detail(request, segment, slug):
     """An actor's, faction's or event's page with its relations and the passages it cites."""
     model = selectors.entry_model(segment)
@@ -64,6 +67,7 @@ def entry_detail(request, segment, slug):
         "links_here": what_links_here(entry, request.user),
         "controls": entry_controls(request.user, entry),
         "sections": selectors.entry_relations(entry, request.user),
+        "mentions": selectors.entry_mentions(entry, request.user),
         "is_team": can_read_drafts(request.user),
     }
     return render(request, "wiki/entry_detail.html", context)
@@ -105,5 +109,7 @@ def page_new(request):
         if title
         else []
     )
-    context = {"title": title, "choices": choices, "existing": list(existing)}
+    # Or under another spelling: "Did you mean Ahmad Shah Massoud?"
+    similar = [page for page in duplicates.page_duplicates(title=title) if not page.exact]
+    context = {"title": title, "choices": choices, "existing": list(existing), "similar": similar}
     return render(request, "wiki/page_new.html", context)

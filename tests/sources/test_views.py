@@ -292,7 +292,8 @@ def test_detail_query_count_is_constant(client, django_assert_num_queries, size)
             ),
             user=None,
         )
-    # source, its tags, its citations, their uses, then one per kind of citing thing (2 here)
-    with django_assert_num_queries(6):
+    # the content clock (public page cache), source, its tags, its citations, their uses,
+    # then one per kind of citing thing (2 here), the mentions (none here)
+    with django_assert_num_queries(8):
         response = client.get(source.get_absolute_url())
     assert len(response.context["reading"].cited_by) == 2 * size

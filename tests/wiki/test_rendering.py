@@ -133,7 +133,8 @@ def test_a_page_renders_in_a_fixed_number_of_queries(client, django_assert_num_q
     SourceFactory(key="long", text=" ".join(words))
     body = "\n\n".join(f'Statement {n}. [@long "{word}"]' for n, word in enumerate(words))
     actor = page_save(page=ActorFactory(), body=body, user=None)
-    # entry, tags, citations, link targets, what links here, memberships, events (both empty)
-    with django_assert_num_queries(7):
+    # the content clock (public page cache), entry, tags, citations, link targets,
+    # what links here, the sources that mention it, memberships, events (both empty)
+    with django_assert_num_queries(9):
         response = client.get(actor.get_absolute_url())
     assert len(response.context["body"].references) == citations

@@ -1,0 +1,163 @@
+"""Reads of the mention index: snippets around a mention, and the source viewer's mention panel.
+
+The wiki builds the index (sources.Mention); sources only read it. Entries are reached through
+the generic `entry` link and their visibility read from their own is_public field, so sources
+still never import the wiki.
+"""
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from itertools import accumulate
+
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+from django.db.models import prefetch_related_objects
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from .models import Mention, Source
+from .permissions import can_read_drafts
+
+SNIPPET_WIDTH = 80  # characters of context on each side of a mention
+PASSAGE_WIDTH = 160  # at most this much on each side of a mention in a suggested passage
+UNCITED_LIMIT = 100  # the to-do list shows this many, then says how many more
+_WHITE_SPACE = re.compile(r"\s+")
+_SENTENCE_ENDS = (". ", "? ", "! ", ".\n", "?\n", "!\n", "\n\n")
+
+
+@dataclass(frozen=True)
+class Snippet:
+    """A mention with some text around it, cut at spaces; `lead`/`tail` say the text goes on."""
+
+    before: str
+    match: str
+    after: str
+    lead: bool
+    tail: bool
+
+
+def _one_line(text: str) -> str:
+    return _WHITE_SPACE.sub(" ", text)
+
+
+def snippet_around(text: str, start: int, end: int, *, width: int = SNIPPET_WIDTH) -> Snippet:
+    """The mention text[start:end] with up to `width` characters either side, on one line."""
+    left, right = max(0, start - width), min(len(text), end + width)
+    if left > 0 and (space := text.find(" ", left, start)) != -1:
+        left = space + 1  # never begin inside a word
+    if right < len(text) and (space := text.rfind(" ", end, right)) != -1:
+        right = space
+    return Snippet(
+        before=_one_line(text[left:start]).lstrip(),
+        match=text[start:end],
+        after=_one_line(text[end:right]).rstrip(),
+        lead=left > 0,
+        tail=right < len(text),
+    )
+
+
+def passage_around(text: str, start: int, end: int, *, width: int = PASSAGE_WIDTH) -> str:
+    """The sentence that holds a mention, at most `width` characters either side, on one line:
+    what the team would quote to cite it."""
+    floor, ceiling = max(0, start - width), min(len(text), end + width)
+    starts = [i + len(m) for m in _SENTENCE_ENDS if (i := text.rfind(m, floor, start)) != -1]
+    left = max(starts, default=floor)
+    if left == floor and floor > 0 and (space := text.find(" ", floor, start)) != -1:
+        left = space + 1  # a long sentence: begin at a word near the mention
+    ends = [i + 1 for m in _SENTENCE_ENDS if (i := text.find(m, end, ceiling + 1)) != -1]
+    right = min(ends, default=ceiling)
+    if right == ceiling and ceiling < len(text) and (space := text.rfind(" ", end, ceiling)) != -1:
+        right = space
+    return " ".join(text[left:right].split())
+
+
+@dataclass
+class MentionedEntry:
+    """An entry the text names, and how often."""
+
+    entry: object
+    count: int
+
+    @property
+    def kind(self) -> str:
+        return self.entry._meta.verbose_name
+
+
+@dataclass(frozen=True)
+class UncitedMention:
+    """A mention that no citation of the source covers: the team's to-do list."""
+
+    entry: object
+    snippet: Snippet
+    cite_url: str
+
+
+@dataclass
+class SourceMentions:
+    """What the source viewer shows of the mention index."""
+
+    entries: list[MentionedEntry] = field(default_factory=list)
+    uncited: list[UncitedMention] = field(default_factory=list)
+    uncited_more: int = 0
+
+
+def _visible_entries(mentions: list[Mention], user) -> list[Mention]:
+    """The mentions whose entry exists and the user may see: one query per kind of entry."""
+    models = {mention.content_type.model_class() for mention in mentions} - {None}
+    querysets = [model._default_manager.all() for model in models]
+    if not can_read_drafts(user):
+        querysets = [queryset.filter(is_public=True) for queryset in querysets]
+    prefetch_related_objects(mentions, GenericPrefetch("entry", querysets))
+    return [mention for mention in mentions if mention.entry is not None]
+
+
+class _Coverage:
+    """Which spans of the text the given citation passages cover."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        spans = sorted(spans)
+        self.starts = [start for start, _ in spans]
+        self.reach = list(accumulate((end for _, end in spans), max))
+
+    def covers(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start) - 1
+        return i >= 0 and self.reach[i] >= end
+
+
+def _cite_url(source: Source, start: int, end: int) -> str:
+    passage = passage_around(source.text, start, end)
+    url = reverse("sources:source-cite-on", args=[source.key])
+    return f"{url}?{urlencode({'passage': passage})}"
+
+
+def source_mentions(source: Source, user, cited: list[tuple[int, int]]) -> SourceMentions:
+    """The entries the text names (that the user may see), most named first; for the team, the
+    mentions that no cited passage (`cited`: (start, end) of each) covers, in text order.
+
+    Queries: the mention rows, then one per kind of entry named (at most three).
+    """
+    mentions = list(Mention.objects.filter(source=source).select_related("content_type"))
+    mentions = _visible_entries(mentions, user)
+    result = SourceMentions(
+        entries=sorted(
+            (MentionedEntry(m.entry, m.count) for m in mentions),
+            key=lambda row: (-row.count, row.entry.title.casefold()),
+        )
+    )
+    if not can_read_drafts(user):
+        return result
+    coverage = _Coverage(cited)
+    uncited = sorted(
+        (start, end, m.entry)
+        for m in mentions
+        for start, end in m.positions
+        if not coverage.covers(start, end)
+    )
+    result.uncited = [
+        UncitedMention(
+            entry, snippet_around(source.text, start, end), _cite_url(source, start, end)
+        )
+        for start, end, entry in uncited[:UNCITED_LIMIT]
+    ]
+    result.uncited_more = max(0, len(uncited) - UNCITED_LIMIT)
+    return result

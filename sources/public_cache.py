@@ -1,0 +1,184 @@
+"""Public pages from the cache: anonymous readers get a page rendered once per state of the content.
+
+A page shows more than its own revision: the pages it links to and that link to it, its relations
+and the pages at their other ends, the passages it cites and their sources, the sources that
+mention it. Rather than chase each of these (and miss the next section a page grows), a cached
+page is keyed by the content clock: the newest history row of every versioned model. Every save
+and delete of a page, relation, source or citation writes one, and the derived indexes (links,
+names, citation uses, mentions) are rebuilt by those same saves, so whatever could change a page
+moves the clock. Reading it is one query of primary-key look-ups, whatever the size of the wiki.
+The price is that any edit renders each page anew, once; edits are rare next to reads.
+
+The clock lives in the database because the cache need not be shared: with the default
+LocMemCache every worker process has its own, and no signal sent in one could reach the others.
+
+The ETag is a hash of the stored bytes, so a 304 is never wrong about the content. Entries
+expire after CACHE_SECONDS: on PostgreSQL two saves to one table may commit in the opposite
+order of their history ids, and a page rendered between the two commits would otherwise keep
+the earlier state until the next edit.
+
+Only anonymous GET and HEAD requests for the canonical URL (no query string) are served from
+the cache. The team sees drafts and edit controls: its pages are never stored, and are private.
+Lives in sources, which the wiki builds on, so that both apps' pages can use it.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC
+from functools import cache, wraps
+
+from django.apps import apps
+from django.contrib.messages import get_messages
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import cache as page_cache
+from django.db import connection
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date
+from simple_history.models import HistoricalChanges
+
+MAX_AGE = 60  # seconds a browser or proxy may show a public page before asking again
+CACHE_SECONDS = 600  # how long a rendered page is kept (bounds the commit-order race above)
+MAX_BYTES = 2 * 1024 * 1024  # larger pages (a very long source) are rendered every time
+KEY_PREFIX = "public-page"
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The state of all content: one token, and when the newest change happened."""
+
+    token: str
+    last_modified: int | None  # seconds since the epoch
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """What is kept of a rendered page: its bytes and type, never its cookies."""
+
+    etag: str
+    last_modified: int | None
+    content_type: str
+    content: bytes
+
+    def response(self) -> HttpResponse:
+        return HttpResponse(self.content, content_type=self.content_type)
+
+
+@cache
+def _clock_sql() -> str:
+    """One query: the newest (id, date) of every history table, tagged by its position."""
+    quote = connection.ops.quote_name
+    parts = []
+    historical = sorted(
+        (m for m in apps.get_models() if issubclass(m, HistoricalChanges)),
+        key=lambda model: model._meta.db_table,
+    )
+    for n, model in enumerate(historical):
+        pk, date = quote(model._meta.pk.column), quote(model._meta.get_field("history_date").column)
+        parts.append(
+            f"SELECT {n}, {pk}, {date} FROM "
+            f"(SELECT {pk}, {date} FROM {quote(model._meta.db_table)} ORDER BY {pk} DESC LIMIT 1)"
+            f" AS newest_{n}"
+        )
+    return " UNION ALL ".join(parts)
+
+
+def _timestamp(value) -> int:
+    # Through UNION ALL, SQLite hands back the text it stores; PostgreSQL a datetime.
+    moment = parse_datetime(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)  # stored in UTC (USE_TZ)
+    return int(moment.timestamp())
+
+
+def content_clock() -> Clock:
+    """The content clock: changes whenever any versioned thing is saved or deleted."""
+    with connection.cursor() as cursor:
+        cursor.execute(_clock_sql())
+        rows = sorted(cursor.fetchall())
+    token = ",".join(f"{table}:{history_id}" for table, history_id, _ in rows)
+    dates = [_timestamp(date) for _, _, date in rows if date is not None]
+    return Clock(token, max(dates) if dates else None)
+
+
+@cache
+def _build() -> str:
+    # A deploy with new static files must not serve pages that name the old ones.
+    return getattr(staticfiles_storage, "manifest_hash", "") or ""
+
+
+def _cache_key(request, clock: Clock) -> str:
+    parts = (request.get_host(), request.path, clock.token, _build())
+    return f"{KEY_PREFIX}:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}"
+
+
+def _cacheable(request) -> bool:
+    """An anonymous GET of the canonical URL with no message waiting to be shown."""
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.META.get("QUERY_STRING")
+        and not request.user.is_authenticated
+        and not len(get_messages(request))
+    )
+
+
+def _storable(request, response) -> bool:
+    """A plain page, the same for every anonymous reader: no cookie, token or message in it."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page holds a CSRF token
+        and not len(get_messages(request))
+        and "private" not in response.get("Cache-Control", "")
+        and len(response.content) <= MAX_BYTES
+    )
+
+
+def _private(response):
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def _public(response, page: CachedPage):
+    response["ETag"] = f'"{page.etag}"'
+    if page.last_modified is not None:
+        response["Last-Modified"] = http_date(page.last_modified)
+    patch_cache_control(response, public=True, max_age=MAX_AGE, must_revalidate=True)
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+def _rendered(response, clock: Clock) -> CachedPage:
+    return CachedPage(
+        etag=hashlib.sha256(response.content).hexdigest()[:32],
+        last_modified=clock.last_modified,
+        content_type=response["Content-Type"],
+        content=response.content,
+    )
+
+
+def cache_public_page(view):
+    """Serve a read view to anonymous readers from the cache, with ETag and conditional GET."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable(request):
+            return _private(view(request, *args, **kwargs))
+        clock = content_clock()
+        key = _cache_key(request, clock)
+        page, response = page_cache.get(key), None
+        if page is None:
+            response = view(request, *args, **kwargs)
+            if not _storable(request, response):
+                return _private(response)
+            page = _rendered(response, clock)
+            page_cache.set(key, page, CACHE_SECONDS)
+        conditional = get_conditional_response(
+            request, etag=f'"{page.etag}"', last_modified=page.last_modified
+        )
+        return _public(conditional or response or page.response(), page)
+
+    return wrapper

@@ -1,0 +1,291 @@
+"""What the public sees: every URL and listing, anonymous against the team, with leaks planted.
+
+tests/leak_world.py plants unpublished things everywhere, each carrying the word "leak". For each
+route of the site (a guard fails when a route has no row here) the public must get 404 for what
+is unpublished or for the team only, and no response it gets may contain a planted word, an
+editor's name or e-mail address, or an edit control. The same URLs, visited by an editor, must
+show the planted things where the team should see them, so that a matrix that sees nothing
+cannot pass.
+"""
+
+import re
+from dataclasses import dataclass, field
+from html import escape
+from urllib.parse import quote, quote_plus, urlencode
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import get_resolver, reverse
+
+from tests import leak_world
+from tests.factories import editor
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "login"  # a redirect to the login form
+LEAK = re.compile(r"leak[\w.@-]*", re.IGNORECASE)
+# Links the public must never be offered: edit controls and team-only pages.
+CONTROL_HREF = re.compile(
+    r'href="[^"?]*/(?:edit|lock|publish|delete|history|revert|cite)/'
+    r'|href="[^"?]*/new/'
+    r'|href="/(?:changes|users|relations|admin)/'
+)
+POST_FORM = re.compile(r"<form[^>]*method=\"?post", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One GET: what the public gets, what an editor gets, and what the editor must see there."""
+
+    route: str
+    args: tuple = ()
+    query: dict = field(default_factory=dict)
+    public: object = 200
+    team: object = 200
+    team_sees: tuple = ()
+
+    def params(self, world) -> dict:
+        """The query string's values, with {names} from the world filled in."""
+        return {key: str(value).format(**world) for key, value in self.query.items()}
+
+    def url(self, world) -> str:
+        path = reverse(self.route, args=[world.get(arg, arg) for arg in self.args])
+        return f"{path}?{urlencode(self.params(world))}" if self.query else path
+
+    def __str__(self):
+        return f"{self.route}{list(self.args)}{self.query or ''}"
+
+
+def lists(segment, hidden_title, *, pages=3):
+    """An entry list with each sort, filter and page the public can ask for."""
+    route = "wiki:entry-list"
+    queries = [{"sort": sort} for sort in ("title", "-updated", "date", "coverage")]
+    queries += [{"coverage": "gaps"}, {"coverage": "complete"}, {"tag": "shared"}]
+    queries += [{"page": n} for n in range(2, pages + 2)]  # one past the last page too
+    visits = [Visit(route, (segment,), query) for query in queries]
+    # Tagged only on unpublished pages: empty for the public, the drafts for the team.
+    visits.append(Visit(route, (segment,), {"tag": "leak-entry-tag"}, team_sees=(hidden_title,)))
+    return visits
+
+
+def entry(segment, slug, *, hidden, sees=(), rev="prev"):
+    """An entry's page and the team's URLs around it."""
+    args = (segment, slug)
+    return [
+        Visit("wiki:entry-detail", args, public=404 if hidden else 200, team_sees=sees),
+        Visit("wiki:entry-edit", args, public=404 if hidden else LOGIN),
+        Visit("wiki:entry-delete", args, public=404 if hidden else LOGIN, team=403),
+        Visit("wiki:entry-history", args, public=404, team_sees=("LEAK", "leak-writer")),
+        Visit("wiki:entry-history", args, {"diff": f"{{{rev}}}..{{{rev}}}"}, public=404, team=(200, 302)),
+        Visit("wiki:entry-revision", (*args, rev), public=404, team_sees=("LEAK",)),
+        Visit("wiki:entry-lock", args, public=405, team=405),
+        Visit("wiki:entry-publish", args, public=405, team=405),
+        Visit("wiki:entry-revert", (*args, rev), public=405, team=405),
+    ]
+
+
+def source(key, *, hidden, sees=(), rev="srev"):
+    """A source's viewer, exports and the team's URLs around it."""
+    shown = 404 if hidden else 200
+    # The exports carry the metadata, never the notes: for the team too.
+    exported = ("LEAK hidden report", "LEAK Publisher") if hidden else ()
+    return [
+        Visit("sources:source-detail", (key,), public=shown, team_sees=sees),
+        Visit("sources:source-cite-bib", (key,), public=shown, team_sees=exported),
+        Visit("sources:source-cite-ris", (key,), public=shown, team_sees=exported),
+        Visit("sources:source-cite-json", (key,), public=shown, team_sees=exported),
+        Visit("sources:source-edit", (key,), public=LOGIN, team_sees=sees[:1]),
+        Visit("sources:source-cite-on", (key,), public=LOGIN),
+        Visit("sources:source-history", (key,), public=404, team_sees=("leak-writer",)),
+        Visit("sources:source-revision", (key, rev), public=404, team_sees=("LEAK",)),
+        Visit("sources:source-publish", (key,), public=405, team=405),
+        Visit("sources:source-revert", (key, rev), public=405, team=405),
+    ]
+
+
+HIDDEN = ("LEAK Hidden Actor", "LEAK Hidden Faction", "LEAK Hidden Event")
+
+VISITS = [
+    Visit("wiki:home", team_sees=("LEAK Withdrawn Actor", "LEAK text summary", "by leak-writer")),
+    Visit(
+        "wiki:page-new",
+        (),
+        {"title": "Secret Name"},
+        public=LOGIN,
+        team_sees=('href="/actors/leak-hidden-actor/"',),
+    ),
+    Visit("wiki:tag-detail", ("shared",), team_sees=HIDDEN[:1]),
+    Visit("wiki:tag-detail", ("open-tag",)),
+    Visit("wiki:tag-detail", ("leak-entry-tag",), public=404, team_sees=HIDDEN),
+    Visit("wiki:tag-detail", ("leak-source-tag",), public=404, team_sees=("LEAK hidden report",)),
+    Visit("wiki:changes", public=404, team_sees=("LEAK relation summary", "leak-curator")),
+    Visit("wiki:changes", (), {"user": "leak-writer"}, public=404, team_sees=HIDDEN),
+    Visit("wiki:user-contributions", ("writer",), public=404, team_sees=HIDDEN),
+    Visit("wiki:user-contributions", ("nobody",), public=404, team=404),
+    Visit("wiki:relation-create", ("membership",), {"actor": "leak-hidden-actor"}, public=LOGIN),
+    Visit("wiki:relation-edit", ("factionrelation", "hr"), public=LOGIN, team_sees=HIDDEN[1:2]),
+    Visit("wiki:relation-delete", ("factionrelation", "hr"), public=LOGIN, team=403),
+    Visit("wiki:entry-create", ("actors",), public=LOGIN),
+    *lists("actors", HIDDEN[0]),
+    *lists("factions", HIDDEN[1], pages=1),
+    *lists("events", HIDDEN[2], pages=1),
+    *entry(
+        "actors",
+        "open-person",
+        hidden=False,
+        sees=(
+            'href="/factions/leak-hidden-faction/"',  # the body's link and the membership
+            'href="/actors/leak-hidden-actor/"',  # "Secret Name", and "what links here"
+            "LEAK lock reason",
+            "LEAK hidden report",
+            "by leak-curator",
+        ),
+    ),
+    *entry("factions", "open-faction", hidden=False, sees=HIDDEN[1:2], rev="frev"),
+    *entry("events", "open-event", hidden=False, sees=HIDDEN[:2], rev="erev"),
+    *entry("actors", "leak-hidden-actor", hidden=True, sees=("LEAK actor body", "LEAK Alias"), rev="hrev"),
+    Visit("wiki:entry-detail", ("factions", "leak-hidden-faction"), public=404, team_sees=HIDDEN[1:2]),
+    Visit("wiki:entry-detail", ("events", "leak-hidden-event"), public=404, team_sees=("LEAK Place",)),
+    Visit("wiki:entry-detail", ("actors", "leak-withdrawn"), public=404, team_sees=("LEAK Withdrawn",)),
+    Visit("wiki:entry-detail", ("actors", "leak-deleted"), public=404, team=404),
+    Visit("sources:source-list", team_sees=("LEAK hidden report",)),
+    *[Visit("sources:source-list", (), {"sort": sort}) for sort in ("title", "-updated", "date")],
+    *[Visit("sources:source-list", (), {"page": n}) for n in (2, 3)],
+    Visit("sources:source-list", (), {"kind": "report"}),
+    Visit("sources:source-list", (), {"tag": "open-tag"}),
+    Visit("sources:source-list", (), {"tag": "leak-source-tag"}, team_sees=("LEAK hidden report",)),
+    Visit("sources:source-create", public=LOGIN),
+    *source(
+        "open-report",
+        hidden=False,
+        # The notes, the drafts that cite it, and the draft its text names ("Quiet Group").
+        sees=("LEAK internal notes", *HIDDEN[:2], 'href="/factions/leak-hidden-faction/"'),
+    ),
+    *source("leak-hidden-report", hidden=True, sees=("LEAK hidden report", "LEAK hidden text"), rev="hsrev"),
+    # Search: the query names planted things; the public finds none of them.
+    # A name that is a page's goes straight to it, for the team; the public gets results.
+    *[
+        Visit("wiki:search", (), {"q": q}, team=302, team_sees=("/actors/leak-hidden-actor/",))
+        for q in ("LEAK Hidden Actor", "Secret Name")
+    ],
+    *[
+        Visit("wiki:search", (), {"q": q, "go": "0"}, team_sees=HIDDEN[:1])
+        for q in ("LEAK Hidden Actor", "Secret Name", "LEAK actor body")
+    ],
+    Visit("wiki:search", (), {"q": "envoy"}, team_sees=("LEAK hidden report",)),
+    Visit("wiki:search", (), {"q": "LEAK hidden text"}, team_sees=("LEAK hidden report",)),
+    Visit("wiki:search", (), {"q": "LEAK", "kind": "source"}, team_sees=("LEAK hidden report",)),
+    Visit("wiki:search", (), {"q": "leak", "tag": "leak-entry-tag"}, team_sees=HIDDEN[:1]),
+    Visit("wiki:search-suggest", (), {"q": "LEAK Hid"}, team_sees=HIDDEN[:1]),
+    Visit("wiki:search-suggest", (), {"q": "Secret"}, team_sees=HIDDEN[:1]),
+    # Django's account pages and the admin: nothing of the wiki on them.
+    Visit("login", public=200),
+    Visit("logout", public=405, team=405),
+    Visit("password_change", public=LOGIN),
+    Visit("password_change_done", public=LOGIN),
+    Visit("password_reset"),
+    Visit("password_reset_done"),
+    Visit("password_reset_confirm", ("x", "y"), team=200),
+    Visit("password_reset_complete"),
+    Visit("admin:index", public=LOGIN, team=LOGIN),
+    Visit("admin:wiki_actor_changelist", public=LOGIN, team=LOGIN),
+]
+
+ROUTES = sorted({visit.route for visit in VISITS})
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Planted once for the module (it takes seconds): each test's writes roll back to here."""
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch:
+        with transaction.atomic():
+            yield leak_world.build(patch)
+            transaction.set_rollback(True)
+
+
+def status_matches(response, expected) -> bool:
+    if expected == LOGIN:
+        return response.status_code == 302 and "/login/?next=" in response["Location"]
+    if isinstance(expected, tuple):
+        return response.status_code in expected
+    return response.status_code == expected
+
+
+def typed(visit, world) -> list[str]:
+    """What the visitor typed, in the forms a page may echo it: not a leak when echoed."""
+    words = [visit.url(world), *visit.params(world).values()]
+    forms = (escape, quote_plus, lambda word: quote(word, safe="/"), str)
+    return [form(word) for word in words for form in forms]
+
+
+def public_problems(response, visit, world) -> list[str]:
+    """What is wrong with what the public got: a planted word, a name, an edit control."""
+    content = response.content.decode(errors="replace")
+    for word in sorted(typed(visit, world), key=len, reverse=True):
+        content = content.replace(word, "")
+    problems = [f"shows {found!r}" for found in sorted(set(LEAK.findall(content)))]
+    headers = " ".join(f"{key}: {value}" for key, value in response.items())
+    for word in sorted(typed(visit, world), key=len, reverse=True):
+        headers = headers.replace(word, "")
+    problems += [f"header shows {found!r}" for found in set(LEAK.findall(headers))]
+    if not visit.route.startswith(("login", "password_")):  # the log-in and reset forms post
+        problems += [f"offers {m!r}" for m in CONTROL_HREF.findall(content)]
+        problems += [f"offers a form that posts: {m!r}" for m in POST_FORM.findall(content)]
+        problems += ["carries a CSRF token"] if "csrfmiddlewaretoken" in content else []
+    return problems
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_the_public_gets_404_and_nothing_planted(client, world, route):
+    team = Client()
+    team.force_login(editor("viewer"))
+    failures = []
+    for visit in [v for v in VISITS if v.route == route]:
+        team.get(visit.url(world))  # whatever a cache keeps of the team's page must not show
+        response = client.get(visit.url(world))
+        if not status_matches(response, visit.public):
+            failures.append(f"{visit}: {response.status_code}, expected {visit.public}")
+        failures += [f"{visit}: {problem}" for problem in public_problems(response, visit, world)]
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_the_team_sees_what_was_planted(client, world, route):
+    client.force_login(editor("viewer"))
+    failures = []
+    for visit in [v for v in VISITS if v.route == route]:
+        response = client.get(visit.url(world))
+        if not status_matches(response, visit.team):
+            failures.append(f"{visit}: {response.status_code}, expected {visit.team}")
+            continue
+        content = response.content.decode(errors="replace") + response.get("Location", "")
+        missing = [want for want in visit.team_sees if want not in content]
+        failures += [f"{visit}: does not show {want!r}" for want in missing]
+    assert not failures, "\n".join(failures)
+
+
+def test_every_route_has_a_row():
+    """A route added to the site without a row here fails: the matrix must keep up."""
+    resolver = get_resolver()
+    named = {name for name in resolver.reverse_dict if isinstance(name, str)}
+    for namespace, (_, sub) in resolver.namespace_dict.items():
+        if namespace != "admin":  # the admin is for curators: its door is checked above
+            named |= {f"{namespace}:{name}" for name in sub.reverse_dict if isinstance(name, str)}
+    assert named <= set(ROUTES), f"routes without a row: {sorted(named - set(ROUTES))}"
+
+
+def test_links_to_unpublished_pages_are_plain_text_for_the_public(client, world):
+    html = client.get("/actors/open-person/").content.decode()
+    assert '<span class="wikilink-plain">an armed group</span>' in html
+    assert '<span class="wikilink-plain">Secret Name</span>' in html
+    assert "What links here" not in html  # only a draft links to this page
+
+
+def test_links_to_unpublished_pages_are_links_for_the_team(client, world):
+    client.force_login(editor("viewer"))
+    html = client.get("/actors/open-person/").content.decode()
+    assert re.search(r'<a href="/factions/leak-hidden-faction/"[^>]*>an armed group</a>', html)
+    assert re.search(r'<a href="/actors/leak-hidden-actor/"[^>]*>Secret Name</a>', html)
+    links_here = html.split("What links here", 1)[1]
+    assert '<a href="/actors/leak-hidden-actor/">LEAK Hidden Actor</a>' in links_here

@@ -1,0 +1,194 @@
+"""Names close to a new page's names: "Did you mean Ahmad Shah Massoud?" before a duplicate is made.
+
+The same person, group or place reaches the wiki under many transliterations (Masood, Massoud,
+Mas'ud; Mazar-e Sharif, Mazar-i-Sharif). Two names are compared in their normal form
+(wiki.names.normalise) twice with rapidfuzz, words in any order:
+
+- as spelled, which catches typing slips and small spelling differences;
+- as a skeleton in which every run of vowels is one letter and doubled letters are single,
+  because Arabic and Persian script leave short vowels unwritten and each transliteration
+  fills them in its own way. A skeleton match counts a little less than a spelling match,
+  and only for names of five letters or more: short names share skeletons by chance
+  (Ali, Ola).
+
+The matching is pure (strings in, dataclasses out); page_duplicates() at the end loads the
+candidates from the Name index.
+"""
+
+import re
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.urls import reverse
+from rapidfuzz import fuzz, process
+
+from . import names
+from .models import Name
+
+# A score (0–100) at or above this is close enough to ask "did you mean …?".
+CUTOFF = 85
+# What a skeleton match loses against the same score as spelled.
+SKELETON_PENALTY = 10
+SKELETON_MIN_LENGTH = 5
+# A form shows at most this many pages to choose from.
+LIMIT = 5
+
+_VOWELS = re.compile(r"[aeiou]+")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One name of an existing page: as written, in normal form, and which page it names."""
+
+    name: str
+    normalised: str
+    page: Hashable  # anything that tells pages apart; the selector uses (content type, id)
+    is_title: bool = True
+
+
+@dataclass(frozen=True)
+class Match:
+    """A candidate close to one of the typed names."""
+
+    typed: str
+    candidate: Candidate
+    score: float
+
+    @property
+    def exact(self) -> bool:
+        """The same name once case, accents and punctuation are set aside."""
+        return names.normalise(self.typed) == self.candidate.normalised
+
+
+def skeleton(normalised: str) -> str:
+    """The name with each run of vowels as one "a" and doubled letters single."""
+    return _REPEATS.sub(r"\1", _VOWELS.sub("a", normalised))
+
+
+def name_score(typed: str, existing: str) -> float:
+    """How close two names are (0–100) by the rules above; 100 when they normalise alike."""
+    return _score(names.normalise(typed), names.normalise(existing))
+
+
+def _score(a: str, b: str) -> float:
+    if a == b:
+        return 100.0
+    score = fuzz.token_sort_ratio(a, b)
+    if min(len(a), len(b)) >= SKELETON_MIN_LENGTH:
+        score = max(score, fuzz.token_sort_ratio(skeleton(a), skeleton(b)) - SKELETON_PENALTY)
+    return score
+
+
+def close_names(
+    typed: Iterable[str], candidates: Iterable[Candidate], *, cutoff=CUTOFF, limit=LIMIT
+) -> list[Match]:
+    """The best match on each page close to any typed name: exact names first, then by score."""
+    candidates = list(candidates)
+    spelled = [c.normalised for c in candidates]
+    skeletons = [skeleton(c.normalised) for c in candidates]
+    best: dict[Hashable, Match] = {}
+    for name in typed:
+        key = names.normalise(name)
+        if not key:
+            continue
+        for index in _close_indexes(key, spelled, skeletons, cutoff):
+            match = Match(name.strip(), candidates[index], _score(key, spelled[index]))
+            held = best.get(match.candidate.page)
+            if held is None or _rank(match) < _rank(held):
+                best[match.candidate.page] = match
+    return sorted(best.values(), key=_rank)[:limit]
+
+
+def _close_indexes(key: str, spelled: list[str], skeletons: list[str], cutoff) -> set[int]:
+    # rapidfuzz scans each list in C; only the few hits are scored again in Python.
+    hits = {
+        i
+        for _, _, i in process.extract(
+            key, spelled, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, limit=None
+        )
+    }
+    if len(key) >= SKELETON_MIN_LENGTH:
+        hits |= {
+            i
+            for _, _, i in process.extract(
+                skeleton(key),
+                skeletons,
+                scorer=fuzz.token_sort_ratio,
+                score_cutoff=cutoff + SKELETON_PENALTY,
+                limit=None,
+            )
+            if len(spelled[i]) >= SKELETON_MIN_LENGTH
+        }
+    return hits
+
+
+def _rank(match: Match):
+    return (not match.exact, -match.score, not match.candidate.is_title, match.candidate.name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading the candidates
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """An existing page a new page may duplicate, for the forms to show."""
+
+    title: str
+    kind: str
+    url: str
+    alias: str  # the existing page's alias that matched; "" when its title did
+    typed: str  # the new page's name that matched
+    exact: bool
+    is_public: bool
+
+
+def warning(duplicate: Duplicate) -> str:
+    """The form error that holds a new page back; an exact name says so most plainly."""
+    page = f"the {duplicate.kind} “{duplicate.title}”"
+    if duplicate.exact:
+        what = "a name" if duplicate.alias else "the title"
+        said = f"“{duplicate.typed}” is already {what} of {page}."
+    else:
+        also = f" (also called “{duplicate.alias}”)" if duplicate.alias else ""
+        said = f"Did you mean {page}{also}?"
+    return f"{said} Open it, or confirm that this is another page to create it anyway."
+
+
+def page_duplicates(*, title: str, aliases=(), exclude=None) -> list[Duplicate]:
+    """Existing pages, drafts included, whose title or an alias is close to these: one query.
+
+    `exclude` is a page that is not its own duplicate (when renaming it).
+    """
+    typed = [title, *aliases]
+    if not any(names.normalise(name) for name in typed):
+        return []
+    rows = Name.objects.values_list(
+        "content_type__model", "object_id", "name", "normalised", "is_title", "slug", "is_public"
+    )
+    if exclude is not None and exclude.pk is not None:
+        rows = rows.exclude(content_type__model=exclude._meta.model_name, object_id=exclude.pk)
+    pages, candidates = {}, []
+    for model_name, object_id, name, normalised, is_title, slug, is_public in rows:
+        page = (model_name, object_id)
+        candidates.append(Candidate(name, normalised, page, is_title))
+        if is_title or page not in pages:
+            pages[page] = (name, slug, is_public)
+    return [
+        _duplicate(match, *pages[match.candidate.page]) for match in close_names(typed, candidates)
+    ]
+
+
+def _duplicate(match: Match, title: str, slug: str, is_public: bool) -> Duplicate:
+    model = apps.get_model("wiki", match.candidate.page[0])
+    return Duplicate(
+        title=title,
+        kind=model._meta.verbose_name,
+        url=reverse("wiki:entry-detail", args=[model.url_segment, slug]),
+        alias="" if match.candidate.is_title else match.candidate.name,
+        typed=match.typed,
+        exact=match.exact,
+        is_public=is_public,
+    )

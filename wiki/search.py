@@ -1,0 +1,323 @@
+"""Search over pages and sources: one box, ranked results with snippets, facets, pages.
+
+On PostgreSQL, full-text search over the stored, weighted vector (websearch syntax: "a phrase",
+OR, -word) plus trigram similarity on names, so that "Masud" or "Dostam" finds its page. On
+SQLite, every typed word must start a word of the document (folded for case, accents and
+apostrophes), and a title or alias match ranks first. Both read SearchDocument only.
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramSimilarity,
+)
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from taggit.models import Tag
+
+from sources.permissions import can_read_drafts
+
+from . import names
+from .duplicates import Candidate, close_names
+from .models import Name, SearchDocument
+from .search_index import CONFIG
+from .search_text import START, STOP, Query, headline_html, parse_query, snippet_html
+
+PER_PAGE = 20
+TAG_FACETS = 20
+# A page whose name is the query outranks every body match: name similarity counts double
+# against full-text rank, which stays below 1.
+NAME_WEIGHT = 2.0
+KIND_LABELS = {
+    "actor": "Actors",
+    "faction": "Factions",
+    "event": "Events",
+    "source": "Sources",
+}
+LISTED_FIELDS = ("kind", "title", "summary", "url", "is_public", "content_type_id", "object_id")
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One hit: what it is, where it is, and a passage with the query words in <mark>."""
+
+    kind: str
+    title: str
+    url: str
+    snippet: SafeString
+    rank: float
+    is_public: bool = True
+    tags: tuple = ()
+
+    @property
+    def kind_label(self) -> str:
+        return SearchDocument.Kind(self.kind).label
+
+
+@dataclass(frozen=True)
+class Facet:
+    """One value to narrow the results by, with how many results it keeps."""
+
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResults:
+    """A page of results, the total, and the facets of everything that matched."""
+
+    query: Query
+    results: list[SearchResult] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = PER_PAGE
+    kinds: list[Facet] = field(default_factory=list)
+    tags: list[Facet] = field(default_factory=list)
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _visible(user):
+    documents = SearchDocument.objects.all()
+    return documents if can_read_drafts(user) else documents.filter(is_public=True)
+
+
+# PostgreSQL ------------------------------------------------------------------------------------
+
+
+def _tsquery(query: Query) -> SearchQuery:
+    return SearchQuery(query.websearch(), search_type="websearch", config=CONFIG)
+
+
+def _name_hits(query: Query):
+    """Names like the query: the query close to part of the name, or a word close to it all."""
+    typed = names.normalise(query.raw)
+    close = Q(normalised__trigram_word_similar=typed)
+    if " " not in typed:
+        # One word may be a misspelt name ("Dostam"); several words each need not be close.
+        close |= Q(normalised__trigram_similar=typed)
+    return Name.objects.filter(close)
+
+
+def _pg_matching(documents, query: Query):
+    matching = documents.filter(search_vector=_tsquery(query)).values("pk")
+    if query.is_plain:
+        # Name matches only for plain words: quotes, OR and -word ask for exactly those words.
+        hits = _name_hits(query).filter(
+            content_type=OuterRef("content_type"), object_id=OuterRef("object_id")
+        )
+        matching = matching.union(documents.filter(Exists(hits)).values("pk"))
+    return documents.filter(pk__in=matching)
+
+
+def _pg_ranked(matches, query: Query):
+    rank = SearchRank(F("search_vector"), _tsquery(query))
+    if query.is_plain:
+        similarity = (
+            _name_hits(query)
+            .filter(content_type=OuterRef("content_type"), object_id=OuterRef("object_id"))
+            .annotate(similarity=_similarity(query))
+            .order_by("-similarity")
+            .values("similarity")[:1]
+        )
+        rank = rank + NAME_WEIGHT * Coalesce(Subquery(similarity), Value(0.0))
+    return matches.annotate(rank=rank)
+
+
+def _similarity(query: Query):
+    return TrigramSimilarity("normalised", names.normalise(query.raw))
+
+
+def _pg_snippets(rows, query: Query) -> dict[int, str]:
+    headlines = SearchDocument.objects.filter(pk__in=[row.pk for row in rows]).annotate(
+        headline=SearchHeadline(
+            "text",
+            _tsquery(query),
+            config=CONFIG,
+            start_sel=START,
+            stop_sel=STOP,
+            max_words=35,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        )
+    )
+    return dict(headlines.values_list("pk", "headline"))
+
+
+# SQLite ----------------------------------------------------------------------------------------
+
+
+def _words_start(column: str, words) -> Q:
+    return Q(**{f"{column}__contains": " " + " ".join(words)})
+
+
+def _close_names(query: Query, user) -> dict[tuple[int, int], float]:
+    """SQLite's stand-in for trigrams: pages with a name close to the query, and how close.
+
+    Reads every visible name once (rapidfuzz compares them in C): fine at the sizes SQLite
+    serves; PostgreSQL does the same in its trigram index.
+    """
+    if not query.is_plain:
+        return {}
+    rows = Name.objects.values_list("content_type_id", "object_id", "name", "normalised")
+    if not can_read_drafts(user):
+        rows = rows.filter(is_public=True)
+    candidates = [Candidate(name, key, (ct, pk)) for ct, pk, name, key in rows]
+    matches = close_names([query.raw], candidates, limit=PER_PAGE)
+    return {match.candidate.page: match.score for match in matches}
+
+
+def _page_is(page: tuple[int, int]) -> Q:
+    return Q(content_type_id=page[0], object_id=page[1])
+
+
+def _sqlite_matching(documents, query: Query, close: dict):
+    wanted = Q()
+    for clause in query:
+        either = Q()
+        for term in clause:
+            found = _words_start("folded", term.words)
+            either |= ~found if term.negated else found
+        wanted &= either
+    for page in close:
+        wanted |= _page_is(page)
+    return documents.filter(wanted)
+
+
+def _sqlite_ranked(matches, query: Query, close: dict):
+    in_names = Q()
+    for word in query.words:
+        in_names &= Q(folded_names__contains=f" {word}") | Q(folded_names__contains=f"\n{word}")
+    rank = Case(
+        When(folded_names__contains=f"\n{query.folded}\n", then=Value(3.0)),
+        When(in_names, then=Value(2.0)),
+        *(When(_page_is(page), then=Value(1.0 + score / 100)) for page, score in close.items()),
+        default=Value(1.0),
+        output_field=FloatField(),
+    )
+    return matches.annotate(rank=rank)
+
+
+# Both ------------------------------------------------------------------------------------------
+
+
+def _kind_facets(matches, kind: str | None) -> list[Facet]:
+    counts = dict(matches.order_by().values_list("kind").annotate(n=Count("pk")))
+    return [
+        Facet(value, label, counts[value], selected=value == kind)
+        for value, label in KIND_LABELS.items()
+        if value in counts
+    ]
+
+
+def _tag_facets(matches, tag: str | None) -> list[Facet]:
+    tags = (
+        Tag.objects.filter(search_documents__in=matches.order_by().values("pk"))
+        .annotate(n=Count("search_documents"))
+        .order_by("-n", "name")[:TAG_FACETS]
+    )
+    return [Facet(t.slug, t.name, t.n, selected=t.slug == tag) for t in tags]
+
+
+def _snippet(row, headline: str | None, words: list[str]) -> SafeString:
+    if headline and START in headline:
+        return mark_safe(headline_html(headline))
+    if row.summary:
+        return mark_safe(snippet_html(row.summary, words, width=300))
+    if headline:
+        return mark_safe(headline_html(headline))
+    return mark_safe(escape(""))
+
+
+def search(
+    query: str, *, user, kind: str | None = None, tag: str | None = None, page: int = 1
+) -> SearchResults:
+    """What the user may see that matches the query, a page at a time, best first.
+
+    kind narrows to actor, faction, event or source; tag to one tag slug. The facets count
+    what matches across the other filter, so that each can be changed.
+    """
+    parsed = parse_query(query)
+    found = SearchResults(query=parsed)
+    if not parsed:
+        return found
+    postgres = _postgres()
+    documents = _visible(user)
+    close = {} if postgres else _close_names(parsed, user)
+    if postgres:
+        matches = _pg_matching(documents, parsed)
+    else:
+        matches = _sqlite_matching(documents, parsed, close)
+    by_tag = matches.filter(tags__slug=tag) if tag else matches
+    by_kind = matches.filter(kind=kind) if kind else matches
+    found.kinds = _kind_facets(by_tag, kind)
+    found.tags = _tag_facets(by_kind, tag)
+    found.total = sum(f.count for f in found.kinds if not kind or f.value == kind)
+    found.page = min(max(1, page), found.num_pages)
+    chosen = by_kind.filter(tags__slug=tag) if tag else by_kind
+    ranked = _pg_ranked(chosen, parsed) if postgres else _sqlite_ranked(chosen, parsed, close)
+    start = (found.page - 1) * PER_PAGE
+    listed = LISTED_FIELDS if postgres else (*LISTED_FIELDS, "text")
+    rows = list(
+        ranked.only(*listed)
+        .prefetch_related("tags")
+        .order_by("-rank", "title", "pk")[start : start + PER_PAGE]
+    )
+    headlines = _pg_snippets(rows, parsed) if postgres and rows else {}
+    for row in rows:
+        if postgres:
+            snippet = _snippet(row, headlines.get(row.pk), parsed.words)
+        else:
+            snippet = mark_safe(snippet_html(row.text or row.summary, parsed.words))
+        found.results.append(
+            SearchResult(
+                kind=row.kind,
+                title=row.title,
+                url=row.url,
+                snippet=snippet,
+                rank=float(row.rank),
+                is_public=row.is_public,
+                tags=tuple(row.tags.all()),
+            )
+        )
+    return found
+
+
+def go_target(query: str, *, user) -> str | None:
+    """The URL of the one page the reader may see whose title or an alias is exactly the query."""
+    parsed = parse_query(query)
+    if not parsed or not parsed.is_plain:
+        return None
+    matching = Name.objects.filter(normalised=names.normalise(query)).select_related("content_type")
+    if not can_read_drafts(user):
+        matching = matching.filter(is_public=True)
+    pages = {(name.content_type_id, name.object_id): name for name in matching[:10]}
+    if len(pages) != 1:
+        return None
+    return next(iter(pages.values())).get_absolute_url()
