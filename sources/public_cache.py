@@ -11,6 +11,10 @@ The price is that any edit renders each page anew, once; edits are rare next to 
 
 The clock lives in the database because the cache need not be shared: with the default
 LocMemCache every worker process has its own, and no signal sent in one could reach the others.
+Each process trusts the clock it read for CLOCK_SECONDS, so that a crowd of readers costs the
+database one query a second rather than one a page; a save in the process forgets it at once.
+Other processes serve a change within that second, well inside the MAX_AGE for which browsers
+and proxies may show a public page anyway.
 
 The ETag is a hash of the stored bytes, so a 304 is never wrong about the content. Entries
 expire after CACHE_SECONDS: on PostgreSQL two saves to one table may commit in the opposite
@@ -23,40 +27,58 @@ Lives in sources, which the wiki builds on, so that both apps' pages can use it.
 """
 
 import hashlib
+import time
 from dataclasses import dataclass
 from datetime import UTC
 from functools import cache, wraps
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache as page_cache
 from django.db import connection
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from simple_history.models import HistoricalChanges
+from simple_history.signals import post_create_historical_record
 
 MAX_AGE = 60  # seconds a browser or proxy may show a public page before asking again
+CLOCK_SECONDS = 1.0  # how long a process trusts the content clock it read
 CACHE_SECONDS = 600  # how long a rendered page is kept (bounds the commit-order race above)
 MAX_BYTES = 2 * 1024 * 1024  # larger pages (a very long source) are rendered every time
 KEY_PREFIX = "public-page"
+_CONDITIONS = {
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+}
 
 
 @dataclass(frozen=True)
 class Clock:
-    """The state of all content: one token, and when the newest change happened."""
+    """The state of all content: the newest history id of each table, and their dates."""
 
     token: str
-    last_modified: int | None  # seconds since the epoch
+    dates: tuple  # as the database hands them back; read only when a page is rendered
+
+    @property
+    def last_modified(self) -> int | None:
+        """When the newest change happened, in seconds since the epoch."""
+        stamps = [_timestamp(date) for date in self.dates if date is not None]
+        return max(stamps) if stamps else None
 
 
 @dataclass(frozen=True)
 class CachedPage:
     """What is kept of a rendered page: its bytes and type, never its cookies."""
 
-    etag: str
+    etag: str  # quoted, as the header carries it
     last_modified: int | None
     content_type: str
     content: bytes
@@ -67,25 +89,22 @@ class CachedPage:
 
 @cache
 def _clock_sql() -> str:
-    """One query: the newest (id, date) of every history table, tagged by its position."""
+    """One row: for every history table, its newest id and that row's date (index look-ups)."""
     quote = connection.ops.quote_name
-    parts = []
-    historical = sorted(
+    columns = []
+    for model in sorted(
         (m for m in apps.get_models() if issubclass(m, HistoricalChanges)),
         key=lambda model: model._meta.db_table,
-    )
-    for n, model in enumerate(historical):
-        pk, date = quote(model._meta.pk.column), quote(model._meta.get_field("history_date").column)
-        parts.append(
-            f"SELECT {n}, {pk}, {date} FROM "
-            f"(SELECT {pk}, {date} FROM {quote(model._meta.db_table)} ORDER BY {pk} DESC LIMIT 1)"
-            f" AS newest_{n}"
-        )
-    return " UNION ALL ".join(parts)
+    ):
+        table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+        date = quote(model._meta.get_field("history_date").column)
+        columns.append(f"(SELECT MAX({pk}) FROM {table})")
+        columns.append(f"(SELECT {date} FROM {table} ORDER BY {pk} DESC LIMIT 1)")
+    return "SELECT " + ", ".join(columns)
 
 
 def _timestamp(value) -> int:
-    # Through UNION ALL, SQLite hands back the text it stores; PostgreSQL a datetime.
+    # From a bare subquery SQLite hands back the text it stores; PostgreSQL a datetime.
     moment = parse_datetime(value) if isinstance(value, str) else value
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)  # stored in UTC (USE_TZ)
@@ -93,13 +112,29 @@ def _timestamp(value) -> int:
 
 
 def content_clock() -> Clock:
-    """The content clock: changes whenever any versioned thing is saved or deleted."""
+    """The content clock: moves whenever any versioned thing is saved or deleted."""
     with connection.cursor() as cursor:
         cursor.execute(_clock_sql())
-        rows = sorted(cursor.fetchall())
-    token = ",".join(f"{table}:{history_id}" for table, history_id, _ in rows)
-    dates = [_timestamp(date) for _, _, date in rows if date is not None]
-    return Clock(token, max(dates) if dates else None)
+        row = cursor.fetchone()
+    return Clock(token=",".join(str(value) for value in row[0::2]), dates=tuple(row[1::2]))
+
+
+_last_read: dict[str, tuple[float, Clock]] = {}  # this process's latest reading, by database
+
+
+def recent_clock() -> Clock:
+    """The content clock as read at most CLOCK_SECONDS ago by this process."""
+    now = time.monotonic()
+    read = _last_read.get(connection.alias)
+    if read is None or now - read[0] >= CLOCK_SECONDS:
+        read = _last_read[connection.alias] = (now, content_clock())
+    return read[1]
+
+
+@receiver(post_create_historical_record)
+def clock_forget(**kwargs) -> None:
+    """Forget the clock this process read: it has just saved or deleted something."""
+    _last_read.clear()
 
 
 @cache
@@ -113,13 +148,21 @@ def _cache_key(request, clock: Clock) -> str:
     return f"{KEY_PREFIX}:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}"
 
 
+def _message_waiting(request) -> bool:
+    # Messages wait in their cookie or in the session; without either cookie there are none,
+    # and asking the message storage would cost a cookie signer on every request.
+    if not {CookieStorage.cookie_name, settings.SESSION_COOKIE_NAME} & request.COOKIES.keys():
+        return False
+    return bool(len(get_messages(request)))
+
+
 def _cacheable(request) -> bool:
     """An anonymous GET of the canonical URL with no message waiting to be shown."""
     return (
         request.method in ("GET", "HEAD")
         and not request.META.get("QUERY_STRING")
         and not request.user.is_authenticated
-        and not len(get_messages(request))
+        and not _message_waiting(request)
     )
 
 
@@ -143,17 +186,17 @@ def _private(response):
 
 
 def _public(response, page: CachedPage):
-    response["ETag"] = f'"{page.etag}"'
+    response["ETag"] = page.etag
     if page.last_modified is not None:
         response["Last-Modified"] = http_date(page.last_modified)
-    patch_cache_control(response, public=True, max_age=MAX_AGE, must_revalidate=True)
+    response["Cache-Control"] = f"public, max-age={MAX_AGE}, must-revalidate"
     patch_vary_headers(response, ("Cookie",))
     return response
 
 
 def _rendered(response, clock: Clock) -> CachedPage:
     return CachedPage(
-        etag=hashlib.sha256(response.content).hexdigest()[:32],
+        etag=f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
         last_modified=clock.last_modified,
         content_type=response["Content-Type"],
         content=response.content,
@@ -167,7 +210,7 @@ def cache_public_page(view):
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
             return _private(view(request, *args, **kwargs))
-        clock = content_clock()
+        clock = recent_clock()
         key = _cache_key(request, clock)
         page, response = page_cache.get(key), None
         if page is None:
@@ -176,9 +219,11 @@ def cache_public_page(view):
                 return _private(response)
             page = _rendered(response, clock)
             page_cache.set(key, page, CACHE_SECONDS)
-        conditional = get_conditional_response(
-            request, etag=f'"{page.etag}"', last_modified=page.last_modified
-        )
+        conditional = None
+        if _CONDITIONS & request.META.keys():
+            conditional = get_conditional_response(
+                request, etag=page.etag, last_modified=page.last_modified
+            )
         return _public(conditional or response or page.response(), page)
 
     return wrapper

@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
+from sources import public_cache
 from tests.factories import editor
 
 
@@ -11,6 +12,7 @@ def _empty_cache():
     """Every test starts with an empty cache: SQLite hands out again the ids of rolled-back rows,
     so a public page cached by one test could match the content clock of the next."""
     cache.clear()
+    public_cache.clock_forget()
 
 
 @pytest.fixture

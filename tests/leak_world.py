@@ -200,7 +200,12 @@ def _gone_pages(curator, writer):
     """A page published then withdrawn, and one published then deleted: both hidden now."""
     body = f"LEAK gone body. {open_cite('In 1992')}"
     withdrawn = _published(
-        ActorFactory, curator, writer, title="LEAK Withdrawn Actor", slug="leak-withdrawn", body=body
+        ActorFactory,
+        curator,
+        writer,
+        title="LEAK Withdrawn Actor",
+        slug="leak-withdrawn",
+        body=body,
     )
     page_publish(page=withdrawn, user=curator, publish=False, change_reason="LEAK withdrawn")
     deleted = _published(
@@ -252,17 +257,33 @@ def build(monkeypatch) -> dict:
         faction=faction,
         other=hidden_faction,
     )
-    _relate(FactionRelationFactory, writer, "The truce broke down", faction=hidden_faction, other=faction)
+    _relate(
+        FactionRelationFactory,
+        writer,
+        "The truce broke down",
+        faction=hidden_faction,
+        other=faction,
+    )
     _relate(ParticipationFactory, writer, "The commander signed", event=event, actor=hidden_actor)
-    _relate(ParticipationFactory, writer, "western militia", event=event, actor=None, faction=hidden_faction)
+    _relate(
+        ParticipationFactory,
+        writer,
+        "western militia",
+        event=event,
+        actor=None,
+        faction=hidden_faction,
+    )
     _relate(ParticipationFactory, writer, "in the valley", event=hidden_event, actor=person)
-    return {
-        "writer": writer.username,
-        "prev": person.history.first().history_id,
-        "frev": faction.history.first().history_id,
-        "erev": event.history.first().history_id,
-        "hrev": hidden_actor.history.first().history_id,
-        "srev": public_source.history.first().history_id,
-        "hsrev": hidden_source.history.first().history_id,
-        "hr": hidden_relation.pk,
+    revisions = {
+        "p": person,
+        "f": faction,
+        "e": event,
+        "h": hidden_actor,
+        "s": public_source,
+        "hs": hidden_source,
     }
+    world = {"writer": writer.username, "hr": hidden_relation.pk}
+    for name, thing in revisions.items():  # {name}rev: the latest revision, {name}rev0: the first
+        ids = list(thing.history.values_list("history_id", flat=True))
+        world |= {f"{name}rev": ids[0], f"{name}rev0": ids[-1]}
+    return world

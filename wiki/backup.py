@@ -26,6 +26,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
@@ -65,7 +66,7 @@ class RestoreReport:
     rows: dict = field(default_factory=dict)
     files: int = 0
     usernames: list = field(default_factory=list)
-    # The database the archive was made on, when it is another kind than this one (sqlite).
+    # The kind of database the archive was made on ("sqlite"), when it is not this one's.
     other_database: str = ""
 
 
@@ -100,10 +101,6 @@ def backed_up_models() -> list:
     except graphlib.CycleError:
         # Foreign keys are checked at commit on both databases; the order only helps reading.
         return chosen
-
-
-def _member(model) -> str:
-    return _member_of(model._meta.label_lower)
 
 
 def _member_of(label: str) -> str:
@@ -208,7 +205,7 @@ def backup_create(*, path, progress: Progress = None) -> dict:
                 for model in models_:
                     label = model._meta.label_lower
                     lines = _table_lines(model, rows.RowEncoder(model), counter)
-                    member = _write_member(archive, _member(model), lines)
+                    member = _write_member(archive, _member_of(model._meta.label_lower), lines)
                     manifest["tables"][label] = {"rows": counts[label], **member}
                 for name in present:
                     manifest["media"][name] = _write_member(
@@ -244,6 +241,9 @@ def _open_archive(path) -> tuple[zipfile.ZipFile, dict]:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         archive.close()
         raise BackupError(f"{path} is not an Attest backup (its manifest names another format).")
+    if not _manifest_is_whole(manifest):
+        archive.close()
+        raise BackupError(f"{path} is damaged: its {MANIFEST} lacks row counts or checksums.")
     if manifest.get("format_version") != FORMAT_VERSION:
         archive.close()
         raise BackupError(
@@ -252,6 +252,16 @@ def _open_archive(path) -> tuple[zipfile.ZipFile, dict]:
             f"that made it ({manifest.get('attest_version', 'unknown')})."
         )
     return archive, manifest
+
+
+def _manifest_is_whole(manifest: dict) -> bool:
+    tables, media = manifest.get("tables"), manifest.get("media")
+    if not isinstance(tables, dict) or not isinstance(media, dict):
+        return False
+    members = [*tables.values(), *media.values()]
+    return all(
+        isinstance(info, dict) and isinstance(info.get("sha256"), str) for info in members
+    ) and all(isinstance(info.get("rows"), int) for info in tables.values())
 
 
 def _verify_members(archive, manifest: dict, path) -> None:
@@ -322,7 +332,7 @@ def _refuse_unless_empty(models_) -> None:
 def _load_table(archive, model, expected: int, counter: _Counter, report: RestoreReport):
     decoder = rows.RowDecoder(model)
     loaded = 0
-    with archive.open(_member(model)) as member:
+    with archive.open(_member_of(model._meta.label_lower)) as member:
         for batch in rows.batches(member, decoder):
             rows.insert(model, batch)
             loaded += len(batch)
@@ -337,10 +347,15 @@ def _load_table(archive, model, expected: int, counter: _Counter, report: Restor
 
 def _restore_media(archive, manifest: dict, counter: _Counter) -> int:
     for name in manifest.get("media", {}):
-        # The database is empty, so no row refers to a file already stored under this name.
-        default_storage.delete(name)
-        with archive.open(f"media/{name}") as member:
-            stored = default_storage.save(name, File(member, name=name))
+        try:
+            # The database is empty, so no row refers to a file already stored under this name.
+            default_storage.delete(name)
+            with archive.open(f"media/{name}") as member:
+                stored = default_storage.save(name, File(member, name=name))
+        except SuspiciousFileOperation:
+            raise BackupError(
+                f"The archive names a file outside the media folder: {name}."
+            ) from None
         if stored != name:
             raise BackupError(f"The file {name} could not be stored under its own name.")
         counter.step(force=True)

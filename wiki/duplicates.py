@@ -18,6 +18,7 @@ candidates from the Name index.
 import re
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.apps import apps
 from django.urls import reverse
@@ -34,7 +35,10 @@ SKELETON_MIN_LENGTH = 5
 # A form shows at most this many pages to choose from.
 LIMIT = 5
 
-_VOWELS = re.compile(r"[aeiou]+")
+# Enough for every name of a large wiki; the forms are the same from one request to the next.
+CACHE_SIZE = 100_000
+
+_VOWELS_AS_A = str.maketrans("eiou", "aaaa")
 _REPEATS = re.compile(r"(.)\1+")
 
 
@@ -64,7 +68,14 @@ class Match:
 
 def skeleton(normalised: str) -> str:
     """The name with each run of vowels as one "a" and doubled letters single."""
-    return _REPEATS.sub(r"\1", _VOWELS.sub("a", normalised))
+    return _REPEATS.sub(r"\1", normalised.translate(_VOWELS_AS_A))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _forms(normalised: str) -> tuple[str, str]:
+    """The name spelled and as a skeleton, each with its words sorted (fuzz.ratio on these is
+    rapidfuzz's token_sort_ratio, without sorting every candidate again for every query)."""
+    return " ".join(sorted(normalised.split())), " ".join(sorted(skeleton(normalised).split()))
 
 
 def name_score(typed: str, existing: str) -> float:
@@ -75,9 +86,10 @@ def name_score(typed: str, existing: str) -> float:
 def _score(a: str, b: str) -> float:
     if a == b:
         return 100.0
-    score = fuzz.token_sort_ratio(a, b)
+    (a_spelled, a_skeleton), (b_spelled, b_skeleton) = _forms(a), _forms(b)
+    score = fuzz.ratio(a_spelled, b_spelled)
     if min(len(a), len(b)) >= SKELETON_MIN_LENGTH:
-        score = max(score, fuzz.token_sort_ratio(skeleton(a), skeleton(b)) - SKELETON_PENALTY)
+        score = max(score, fuzz.ratio(a_skeleton, b_skeleton) - SKELETON_PENALTY)
     return score
 
 
@@ -86,15 +98,17 @@ def close_names(
 ) -> list[Match]:
     """The best match on each page close to any typed name: exact names first, then by score."""
     candidates = list(candidates)
-    spelled = [c.normalised for c in candidates]
-    skeletons = [skeleton(c.normalised) for c in candidates]
+    forms = [_forms(candidate.normalised) for candidate in candidates]
+    spelled, skeletons = [form[0] for form in forms], [form[1] for form in forms]
     best: dict[Hashable, Match] = {}
     for name in typed:
         key = names.normalise(name)
         if not key:
             continue
         for index in _close_indexes(key, spelled, skeletons, cutoff):
-            match = Match(name.strip(), candidates[index], _score(key, spelled[index]))
+            match = Match(
+                name.strip(), candidates[index], _score(key, candidates[index].normalised)
+            )
             held = best.get(match.candidate.page)
             if held is None or _rank(match) < _rank(held):
                 best[match.candidate.page] = match
@@ -103,23 +117,25 @@ def close_names(
 
 def _close_indexes(key: str, spelled: list[str], skeletons: list[str], cutoff) -> set[int]:
     # rapidfuzz scans each list in C; only the few hits are scored again in Python.
+    key_spelled, key_skeleton = _forms(key)
     hits = {
-        i
-        for _, _, i in process.extract(
-            key, spelled, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, limit=None
+        index
+        for _, _, index in process.extract(
+            key_spelled, spelled, scorer=fuzz.ratio, score_cutoff=cutoff, limit=None
         )
     }
     if len(key) >= SKELETON_MIN_LENGTH:
+        # Lengths of the sorted forms are those of the names: the guard needs no lookup.
         hits |= {
-            i
-            for _, _, i in process.extract(
-                skeleton(key),
+            index
+            for _, _, index in process.extract(
+                key_skeleton,
                 skeletons,
-                scorer=fuzz.token_sort_ratio,
+                scorer=fuzz.ratio,
                 score_cutoff=cutoff + SKELETON_PENALTY,
                 limit=None,
             )
-            if len(spelled[i]) >= SKELETON_MIN_LENGTH
+            if len(spelled[index]) >= SKELETON_MIN_LENGTH
         }
     return hits
 
@@ -165,7 +181,7 @@ def page_duplicates(*, title: str, aliases=(), exclude=None) -> list[Duplicate]:
     typed = [title, *aliases]
     if not any(names.normalise(name) for name in typed):
         return []
-    rows = Name.objects.values_list(
+    rows = Name.objects.order_by().values_list(  # unordered: rapidfuzz ranks them
         "content_type__model", "object_id", "name", "normalised", "is_title", "slug", "is_public"
     )
     if exclude is not None and exclude.pk is not None:

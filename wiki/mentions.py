@@ -12,6 +12,7 @@ text is padded too: a match is word-bounded by construction ("Masoud" never matc
 "Masoudi"). Where names overlap, the longest wins ("Ahmad Shah Massoud" over "Massoud").
 """
 
+import codecs
 import re
 import unicodedata
 from bisect import bisect_right
@@ -24,7 +25,6 @@ DELETED = "\x00"  # stands in for an apostrophe or a lone accent until the text 
 _APOSTROPHES = frozenset("'’‘ʼ`´ʻ")
 # A possessive "'s" ("Massoud's forces") separates, so the name before it stays a whole word.
 _POSSESSIVE = re.compile(r"\x00s(?=[ \x00]|\Z)")
-_TYPOGRAPHY = (("’", "'"), ("‘", "'"), ("“", " "), ("”", " "), ("—", " "), ("–", " "))
 
 
 def _fold_char(char: str) -> str:
@@ -55,15 +55,48 @@ for _code in range(128):
     _FOLD[_code]  # noqa: B018 - fills the entry
 
 
+def _ascii_stand_ins(error: UnicodeEncodeError) -> tuple[str, int]:
+    """Codec error handler: characters that fold as the unencodable ones do, if all ASCII."""
+    folded = (_FOLD[ord(char)] for char in error.object[error.start : error.end])
+    stand_ins = "".join("'" if char == DELETED else char for char in folded)
+    if not stand_ins.isascii():
+        raise error  # a letter with no ASCII form ("ß", "ж"): _as_ascii sets it aside
+    return stand_ins, error.end
+
+
+codecs.register_error("attest-fold", _ascii_stand_ins)
+# Control characters that stand for letters with no ASCII form, so that a text with a few of
+# them ("Brunnenstraße") still takes the fast path; they fold to themselves, then back.
+_PLACEHOLDERS = "\x01\x02\x03\x04\x05\x06\x07\x08"
+_FOLD_KEEPING = {**{code: _FOLD[code] for code in range(128)}, **{ord(c): c for c in _PLACEHOLDERS}}
+
+
+def _as_ascii(text: str) -> tuple[str, dict[str, str]] | None:
+    """text with ASCII stand-ins, and what each placeholder stands for; None if it has no
+    such form (too many letters without one, or placeholders of its own)."""
+    set_aside: dict[str, str] = {}
+    while True:
+        try:
+            return text.encode("ascii", "attest-fold").decode("ascii"), set_aside
+        except UnicodeEncodeError as error:
+            if len(set_aside) == len(_PLACEHOLDERS) or any(c in text for c in _PLACEHOLDERS):
+                return None
+            letter = error.object[error.start]
+            placeholder = _PLACEHOLDERS[len(set_aside)]
+            set_aside[placeholder] = _FOLD[ord(letter)]
+            text = text.replace(letter, placeholder)
+
+
 def fold(text: str) -> str:
     """text folded character by character: same length, lower-case letters, spaces, marks."""
-    if not text.isascii():
-        # Typography is most of what keeps an English text off str.translate's ASCII fast path;
-        # each of these folds exactly as its ASCII stand-in does.
-        for typographic, plain in _TYPOGRAPHY:
-            if typographic in text:
-                text = text.replace(typographic, plain)
-    folded = text.translate(_FOLD)
+    if text.isascii() or (ascii_form := _as_ascii(text)) is None:
+        folded = text.translate(_FOLD)
+    else:
+        # Most texts are ASCII but for a few curly quotes and accented letters: replacing each
+        # by an ASCII character that folds the same puts str.translate on its fast path.
+        folded = ascii_form[0].translate(_FOLD_KEEPING)
+        for placeholder, letter in ascii_form[1].items():
+            folded = folded.replace(placeholder, letter)
     return _POSSESSIVE.sub(" s", folded) if DELETED in folded else folded
 
 

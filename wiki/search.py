@@ -6,6 +6,7 @@ SQLite, every typed word must start a word of the document (folded for case, acc
 apostrophes), and a title or alias match ranks first. Both read SearchDocument only.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import (
@@ -27,8 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
-from django.utils.html import escape
+from django.db.models.functions import Coalesce, Greatest, Lower, StrIndex, Substr
 from django.utils.safestring import SafeString, mark_safe
 from taggit.models import Tag
 
@@ -51,6 +51,11 @@ KIND_LABELS = {
     "event": "Events",
     "source": "Sources",
 }
+# Characters of a text that a headline is cut from.
+HEADLINE_WINDOW = 8_000
+# SQLite refuses a statement with more than 32,766 parameters; past this many matches, the
+# results are drawn from the first ones (SQLite serves small sites; PostgreSQL has no limit).
+MAX_SQLITE_IDS = 30_000
 LISTED_FIELDS = ("kind", "title", "summary", "url", "is_public", "content_type_id", "object_id")
 
 
@@ -153,10 +158,21 @@ def _similarity(query: Query):
     return TrigramSimilarity("normalised", names.normalise(query.raw))
 
 
+def _headline_window(query: Query):
+    """A stretch of the text around the first place the first word occurs (or its start).
+
+    ts_headline reads the whole text it is given, and a source may be a book: it is given a
+    window of HEADLINE_WINDOW characters instead, found with a plain string search.
+    """
+    at = StrIndex(Lower("text"), Value(query.words[0]))
+    start = Greatest(Value(1), at - HEADLINE_WINDOW // 4)
+    return Substr("text", start, HEADLINE_WINDOW)
+
+
 def _pg_snippets(rows, query: Query) -> dict[int, str]:
     headlines = SearchDocument.objects.filter(pk__in=[row.pk for row in rows]).annotate(
         headline=SearchHeadline(
-            "text",
+            _headline_window(query),
             _tsquery(query),
             config=CONFIG,
             start_sel=START,
@@ -227,22 +243,47 @@ def _sqlite_ranked(matches, query: Query, close: dict):
 # Both ------------------------------------------------------------------------------------------
 
 
-def _kind_facets(matches, kind: str | None) -> list[Facet]:
-    counts = dict(matches.order_by().values_list("kind").annotate(n=Count("pk")))
+@dataclass(frozen=True)
+class _Match:
+    pk: int
+    kind: str
+    tagged: bool  # carries the tag asked for (True when none was)
+
+
+def _matched(matches, tag: str | None) -> list[_Match]:
+    """Every match as (id, kind, tagged): the one pass over the index that facets come from."""
+    if tag:
+        through = SearchDocument.tags.through.objects.filter(
+            searchdocument_id=OuterRef("pk"), tag__slug=tag
+        )
+        matches = matches.annotate(tagged=Exists(through))
+    else:
+        matches = matches.annotate(tagged=Value(True))
+    return [_Match(*row) for row in matches.order_by().values_list("pk", "kind", "tagged")]
+
+
+def _kind_facets(matched: list[_Match], kind: str | None) -> list[Facet]:
+    counts = Counter(match.kind for match in matched if match.tagged)
     return [
         Facet(value, label, counts[value], selected=value == kind)
         for value, label in KIND_LABELS.items()
-        if value in counts
+        if counts[value]
     ]
 
 
-def _tag_facets(matches, tag: str | None) -> list[Facet]:
+def _tag_facets(ids: list[int], tag: str | None) -> list[Facet]:
+    if not ids:
+        return []
     tags = (
-        Tag.objects.filter(search_documents__in=matches.order_by().values("pk"))
+        Tag.objects.filter(search_documents__in=_these(ids))
         .annotate(n=Count("search_documents"))
         .order_by("-n", "name")[:TAG_FACETS]
     )
     return [Facet(t.slug, t.name, t.n, selected=t.slug == tag) for t in tags]
+
+
+def _these(ids: list[int]) -> list[int]:
+    return ids if _postgres() else ids[:MAX_SQLITE_IDS]
 
 
 def _snippet(row, headline: str | None, words: list[str]) -> SafeString:
@@ -250,9 +291,31 @@ def _snippet(row, headline: str | None, words: list[str]) -> SafeString:
         return mark_safe(headline_html(headline))
     if row.summary:
         return mark_safe(snippet_html(row.summary, words, width=300))
-    if headline:
-        return mark_safe(headline_html(headline))
-    return mark_safe(escape(""))
+    return mark_safe(headline_html(headline or ""))
+
+
+def _page_rows(ids: list[int], parsed: Query, close: dict, page: int) -> list[SearchDocument]:
+    """One page of the chosen documents, best first, with their tags."""
+    chosen = SearchDocument.objects.filter(pk__in=ids)
+    if _postgres():
+        ranked, listed = _pg_ranked(chosen, parsed), LISTED_FIELDS
+    else:
+        ranked, listed = _sqlite_ranked(chosen, parsed, close), (*LISTED_FIELDS, "text")
+    start = (page - 1) * PER_PAGE
+    ordered = ranked.only(*listed).prefetch_related("tags").order_by("-rank", "title", "pk")
+    return list(ordered[start : start + PER_PAGE])
+
+
+def _result(row, snippet: SafeString) -> SearchResult:
+    return SearchResult(
+        kind=row.kind,
+        title=row.title,
+        url=row.url,
+        snippet=snippet,
+        rank=float(row.rank),
+        is_public=row.is_public,
+        tags=tuple(row.tags.all()),
+    )
 
 
 def search(
@@ -261,51 +324,35 @@ def search(
     """What the user may see that matches the query, a page at a time, best first.
 
     kind narrows to actor, faction, event or source; tag to one tag slug. The facets count
-    what matches across the other filter, so that each can be changed.
+    what matches across the other filter, so that each can be changed. The index is read
+    once for the matches; ranking and snippets are computed for the chosen ones only.
     """
     parsed = parse_query(query)
     found = SearchResults(query=parsed)
     if not parsed:
         return found
-    postgres = _postgres()
     documents = _visible(user)
-    close = {} if postgres else _close_names(parsed, user)
-    if postgres:
-        matches = _pg_matching(documents, parsed)
+    if _postgres():
+        close, matches = {}, _pg_matching(documents, parsed)
     else:
+        close = _close_names(parsed, user)
         matches = _sqlite_matching(documents, parsed, close)
-    by_tag = matches.filter(tags__slug=tag) if tag else matches
-    by_kind = matches.filter(kind=kind) if kind else matches
-    found.kinds = _kind_facets(by_tag, kind)
-    found.tags = _tag_facets(by_kind, tag)
-    found.total = sum(f.count for f in found.kinds if not kind or f.value == kind)
+    matched = _matched(matches, tag)
+    found.kinds = _kind_facets(matched, kind)
+    of_kind = [match for match in matched if not kind or match.kind == kind]
+    found.tags = _tag_facets([match.pk for match in of_kind], tag)
+    chosen = [match.pk for match in of_kind if match.tagged]
+    found.total = len(chosen)
     found.page = min(max(1, page), found.num_pages)
-    chosen = by_kind.filter(tags__slug=tag) if tag else by_kind
-    ranked = _pg_ranked(chosen, parsed) if postgres else _sqlite_ranked(chosen, parsed, close)
-    start = (found.page - 1) * PER_PAGE
-    listed = LISTED_FIELDS if postgres else (*LISTED_FIELDS, "text")
-    rows = list(
-        ranked.only(*listed)
-        .prefetch_related("tags")
-        .order_by("-rank", "title", "pk")[start : start + PER_PAGE]
-    )
-    headlines = _pg_snippets(rows, parsed) if postgres and rows else {}
-    for row in rows:
-        if postgres:
-            snippet = _snippet(row, headlines.get(row.pk), parsed.words)
-        else:
-            snippet = mark_safe(snippet_html(row.text or row.summary, parsed.words))
-        found.results.append(
-            SearchResult(
-                kind=row.kind,
-                title=row.title,
-                url=row.url,
-                snippet=snippet,
-                rank=float(row.rank),
-                is_public=row.is_public,
-                tags=tuple(row.tags.all()),
-            )
-        )
+    if not chosen:
+        return found
+    rows = _page_rows(_these(chosen), parsed, close, found.page)
+    if _postgres():
+        headlines = _pg_snippets(rows, parsed)
+        snippets = [_snippet(row, headlines.get(row.pk), parsed.words) for row in rows]
+    else:
+        snippets = [mark_safe(snippet_html(row.text or row.summary, parsed.words)) for row in rows]
+    found.results = [_result(row, snippet) for row, snippet in zip(rows, snippets, strict=True)]
     return found
 
 

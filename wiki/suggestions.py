@@ -50,7 +50,7 @@ def _matching(key: str):
     """Names that start with key or have a word that does, titles first, then shortest.
 
     On PostgreSQL (whose pg_trgm index on the names the search migration makes), names
-    close to key as well, after those, closest first: "Dostam" finds Dostum.
+    close to key as well, after those, closest first: "Hekmatyr" finds Hekmatyar.
     """
     word_start = Q(normalised__contains=f" {key}")
     match = Q(normalised__startswith=key) | word_start

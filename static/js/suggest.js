@@ -27,7 +27,8 @@
     list.setAttribute("aria-label", "Pages");
     list.hidden = true;
     status.className = "visually-hidden";
-    status.setAttribute("role", "status");
+    // A live region, not role=status: the page's own messages are its status.
+    status.setAttribute("aria-live", "polite");
     form.classList.add("suggest");
     input.insertAdjacentElement("afterend", list);
     form.appendChild(status);

@@ -9,6 +9,7 @@ served HTML holds no event handler, script URL, foreign script, frame or style f
 Then, with the policy on, our own scripts and the admin must work without a violation.
 """
 
+import re
 from html import escape
 from urllib.parse import quote
 
@@ -41,16 +42,19 @@ def public_pages(corpus) -> list[tuple[str, list[str]]]:
         ("/factions/", [f.title for f in corpus.factions]),
         ("/events/", [e.summary for e in events if e.summary]),
         ("/sources/", [s.title for s in sources] + [s.publisher for s in sources if s.publisher]),
-        (first.get_absolute_url(), [*PAYLOADS, *(t.name for t in first.tags.all())]),
-        *((a.get_absolute_url(), [a.title]) for a in actors[1:]),
+        (
+            first.get_absolute_url(),
+            [*PAYLOADS, *(t.name for t in first.tags.all()), corpus.relations[0].role],
+        ),
+        *((a.get_absolute_url(), [a.title, *(t.name for t in a.tags.all())]) for a in actors[1:]),
         *((f.get_absolute_url(), [f.title]) for f in corpus.factions),
-        *((e.get_absolute_url(), [e.place, e.fatalities]) for e in events),
+        *((e.get_absolute_url(), [e.place, e.fatalities, e.kind]) for e in events),
         (corpus.main.get_absolute_url(), PAYLOADS),
         *(
-            (s.get_absolute_url(), [v for v in (s.authors, s.document_symbol, s.url) if v])
+            (s.get_absolute_url(), [v for v in (s.authors, s.document_symbol, s.url, s.kind) if v])
             for s in sources
         ),
-        # Each tag page shows one name; every name shows in the lists above.
+        # Each tag page shows one name; every name shows on the actors' pages above.
         *((f"/tags/{tag.slug}/", [tag.name]) for tag in tags[:: len(tags) // 5]),
         (f"/actors/?tag={tags[0].slug}", [tags[0].name]),
     ]
@@ -74,6 +78,8 @@ def team_pages(corpus) -> list[tuple[str, list[str]]]:
         ("/changes/?type=relation", []),
         (f"/changes/?user={quote(corpus.writers[0].username)}", [corpus.writers[0].username]),
         *((f"/users/{quote(user.username)}/", [user.username]) for user in corpus.writers),
+        (main.get_absolute_url(), [main.notes]),
+        (corpus.sources[1].get_absolute_url(), [corpus.sources[1].title]),
         (f"{main.get_absolute_url()}history/", []),
         (f"{main.get_absolute_url()}edit/", [main.title, main.notes]),
         (f"/sources/{KEY}/cite/?passage={quote(PAYLOADS[0])}", [PAYLOADS[0]]),
@@ -113,7 +119,10 @@ def admin_pages(corpus) -> list[tuple[str, list[str]]]:
     pages += [
         (f"/admin/wiki/actor/{first.pk}/history/{history_id}/", []),
         (f"/admin/wiki/actor/?q={quote(PAYLOADS[0])}", []),
-        ("/admin/auth/user/", [writer.username, writer.first_name]),
+        (
+            "/admin/auth/user/",
+            [n for u in corpus.writers for n in (u.first_name, u.last_name) if n],
+        ),
         (f"/admin/auth/user/{writer.pk}/change/", [writer.username, writer.last_name]),
         ("/admin/taggit/tag/", [tag.name for tag in first.tags.all()[:5]]),
     ]
@@ -163,6 +172,7 @@ def test_no_payload_runs_on_any_page(new_context, live_server):
     public = sweep(new_context, live_server)
     for path, shows in public_pages(corpus):
         public.visit(path, shows=shows)
+    public.visit(f"/actors/{quote(PAYLOADS[0])}/", status=404)
 
     team = sweep(new_context, live_server, user=corpus.writers[0])
     for path, shows in public_pages(corpus)[:6] + team_pages(corpus):
@@ -172,6 +182,13 @@ def test_no_payload_runs_on_any_page(new_context, live_server):
         team.page.get_by_label("Text", exact=True).fill(body)
         team.page.get_by_role("button", name=name).click()
         team.check(None, where=f"{name}: {body[:40]}", shows=PAYLOADS[:2])
+    # A saved edit names the page in its message.
+    team.page.goto(f"{live_server.url}{corpus.events[1].get_absolute_url()}edit/")
+    team.page.get_by_label("Title", exact=True).fill(PAYLOADS[0])
+    team.page.get_by_label("Edit summary").fill(PAYLOADS[1])
+    team.page.get_by_role("button", name="Save changes").click()
+    expect(team.page.get_by_role("status")).to_contain_text(PAYLOADS[0])
+    team.check(None, where="saved", shows=PAYLOADS[:1])
     team.page.goto(f"{live_server.url}/sources/new/")
     team.page.get_by_label("Upload a file").set_input_files(
         files=[{"name": f"{PAYLOADS[0]}.html", "mimeType": "text/html", "buffer": document()}]
@@ -236,7 +253,7 @@ def test_the_admin_works_under_the_policy(new_context, live_server):
     page.locator("#action-toggle").check()
     expect(page.locator(".action-counter")).to_contain_text("1 of 1 selected")
     page.locator(".theme-toggle").first.click()  # theme.js
-    expect(page.locator("html")).not_to_have_attribute("data-theme", "auto")
+    expect(page.locator("html")).to_have_attribute("data-theme", re.compile(r"^(light|dark)$"))
 
     tab.visit(f"/admin/wiki/actor/{actor.pk}/change/")  # inlines.js adds a relation row
     memberships = page.locator("#memberships-group")

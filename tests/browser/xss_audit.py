@@ -120,11 +120,11 @@ class Sweep:
         if "Content Security Policy" in message.text or message.text.startswith("Refused to"):
             self.violations.append(f"{self.page.url}: {message.text}")
 
-    def visit(self, path: str, *, shows=()) -> None:
+    def visit(self, path: str, *, shows=(), status: int = 200) -> None:
         """Load path and audit it; each value of `shows` must be on the page as text."""
         response = self.page.goto(self.base_url + path)
         self.loads += 1
-        assert response.status == 200, f"{path}: HTTP {response.status}"
+        assert response.status == status, f"{path}: HTTP {response.status}"
         self.check(response.text(), where=path, shows=shows)
 
     def check(self, html: str | None, *, where: str, shows=()) -> None:

@@ -1,14 +1,16 @@
 """A wiki whose every user-typed field holds known cross-site scripting payloads.
 
-Everything is saved through the services, as real edits are, except where a service or model
-validator refuses a payload, which is itself the right answer (a username with "<", a URL with a
-javascript: scheme, a role outside its choices); those few values are then written straight to
-the database, to prove that the pages stay safe even with such data.
+Everything is saved through the services, as real edits are, except where a validator refuses a
+payload, which is itself the right answer: a username with "<" (Django's username validator), a
+source URL that is not http(s) (URLField), a kind or role outside its choices. Those values are
+written straight to the database, to prove that the pages stay safe even with such data. Keys,
+slugs and EDTF dates accept no payload at all and are left out.
 
 Short fields hold several payloads each ("packed"), so that a handful of page loads shows every
 payload in every field; a payload longer than a field's limit is left out of that field only.
 """
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,7 +97,9 @@ def _users() -> tuple[list[User], User]:
     people = packed(150)
     editors = Group.objects.get(name="Editors")
     writers = []
-    for i, username in enumerate(names[:-1]):
+    # Enough people for every payload to be someone's first or last name (the admin shows them).
+    for i in range(max(len(names) - 1, (len(people) + 1) // 2)):
+        username = names[i] if i < len(names) - 1 else f"writer-{i}"
         user = User(
             username=username, first_name=nth(people, 2 * i), last_name=nth(people, 2 * i + 1)
         )
@@ -114,13 +118,19 @@ def _users() -> tuple[list[User], User]:
 # Sources
 
 
+def _urls() -> list[str]:
+    """Source URLs: each payload that starts with a scheme, then web addresses holding the rest."""
+    schemes = [p for p in PAYLOADS if re.match(r"\s*[a-z]+:", p, re.IGNORECASE)]
+    return [*schemes, *(f"https://example.org/?{value}" for value in packed(970))]
+
+
 def _sources(writers) -> list[Source]:
     """The corpus source (every payload in its text and notes) and carriers of its metadata.
 
     The corpus source is saved twice, plainly and then with its payloads, for a diff to show.
     """
     titles, authors, publishers = packed(500), packed(500), packed(300)
-    symbols, languages, urls, reasons = packed(100), packed(35), packed(1000), packed(100)
+    symbols, languages, urls, reasons = packed(100), packed(35), _urls(), packed(100)
     main = source_save(source=Source(key=KEY, title="Corpus", text=SAMPLE_TEXT), user=writers[0])
     main.notes = "\n".join(PAYLOADS)
     main.text = SAMPLE_TEXT + "\n\n" + "\n".join(PAYLOADS)
@@ -135,7 +145,7 @@ def _sources(writers) -> list[Source]:
         writer = writers[i % len(writers)]
         tags = nth(tag_groups(), i, None)
         source_save(source=source, user=writer, change_reason=nth(reasons, i), tags=tags)
-        # URLField refuses these (rightly: http and https only); planted to test the viewer.
+        # URLField refuses most of these (rightly); planted to test the viewer's links.
         Source.objects.filter(pk=source.pk).update(url=nth(urls, i))
         source.url = nth(urls, i)
     return sources
@@ -198,7 +208,9 @@ def _pages(writers):
     }
     count = max(len(titles), len(summaries) + 1)
     actors = _entries(Actor, writers, count, fields=actor_fields, tags=tag_groups())
-    factions = _entries(Faction, writers, 2, fields={"title": titles[-2:][::-1]})
+    # Titles of their own: the faction pages show payloads in titles as the actors' do.
+    faction_titles = [f"Faction {title}" for title in packed(190)[:2]]
+    factions = _entries(Faction, writers, 2, fields={"title": faction_titles})
     # Every edit summary is on an event: the events' feed shows them all on one page.
     event_fields = {"place": packed(200), "fatalities": packed(100), "summary": summaries}
     events = _entries(Event, writers, len(packed(100)), fields=event_fields)
@@ -223,13 +235,24 @@ def _relations(writers, actors, factions, events) -> list:
     return relations
 
 
+def _plant_choices(things, name: str) -> None:
+    # A field with choices refuses anything else (rightly); a payload in the database must
+    # still show as text where the choice's label would.
+    for thing, value in zip(things, packed(20), strict=False):
+        type(thing).objects.filter(pk=thing.pk).update(**{name: value})
+
+
 def corpus_build() -> Corpus:
     """Save the whole corpus, published."""
     writers, curator = _users()
     sources = _sources(writers)
     actors, factions, events = _pages(writers)
     relations = _relations(writers, actors, factions, events)
-    for entry in [*actors, *factions, *events]:
-        entry.refresh_from_db()
+    _plant_choices(sources, "kind")
+    _plant_choices(events, "kind")
+    _plant_choices([r for r in relations if not isinstance(r, FactionRelation)], "role")
+    _plant_choices([r for r in relations if isinstance(r, FactionRelation)], "kind")
+    for thing in [*sources, *actors, *factions, *events, *relations]:
+        thing.refresh_from_db()
     assert Citation.objects.filter(source=sources[0]).count() >= len(PAYLOADS)
     return Corpus(writers, curator, sources[0], sources, actors, factions, events, relations)

@@ -1,5 +1,6 @@
 """backup / restore: the whole wiki, history included, round-trips into an empty database."""
 
+import hashlib
 import json
 import zipfile
 from io import StringIO
@@ -202,11 +203,14 @@ def small_archive(tmp_path):
 
 
 def rewrite(path, target, *, replace=None, drop=()):
-    """A copy of an archive with some members replaced or left out."""
+    """A copy of an archive with some members replaced (or added) or left out."""
+    replace = replace or {}
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(target, "w") as copy:
         for name in source.namelist():
-            if name not in drop:
-                copy.writestr(name, (replace or {}).get(name, source.read(name)))
+            if name not in drop and name not in replace:
+                copy.writestr(name, source.read(name))
+        for name, content in replace.items():
+            copy.writestr(name, content)
     return target
 
 
@@ -257,6 +261,10 @@ def test_an_archive_from_another_kind_of_database_asks_for_a_search_rebuild(
         ({"drop": ["manifest.json"]}, "not an Attest backup: it has no manifest"),
         ({"replace": {"manifest.json": b'{"format": "other"}'}}, "not an Attest backup"),
         ({"replace": {"manifest.json": b"{not json"}}, "manifest.json cannot be read"),
+        (
+            {"replace": {"manifest.json": b'{"format": "attest-backup", "format_version": 1}'}},
+            "lacks row counts or checksums",
+        ),
         ({"replace": {"data/sources.source.jsonl": b'{"id": 1}\n'}}, "does not match its checksum"),
         ({"drop": ["data/wiki.actor.jsonl"]}, "data/wiki.actor.jsonl is missing"),
     ],
@@ -265,6 +273,20 @@ def test_restore_refuses_a_damaged_or_foreign_archive(small_archive, tmp_path, d
     damaged = rewrite(small_archive, tmp_path / "damaged.zip", **damage)
     with pytest.raises(CommandError, match=message):
         run("restore", str(damaged))
+    assert not Source.objects.exists()
+
+
+@pytest.mark.django_db
+def test_restore_refuses_a_file_outside_the_media_folder(small_archive, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    manifest = manifest_of(small_archive)
+    content = b"not for outside"
+    manifest["media"]["../outside.txt"] = {"sha256": hashlib.sha256(content).hexdigest()}
+    replace = {"manifest.json": json.dumps(manifest), "media/../outside.txt": content}
+    hostile = rewrite(small_archive, tmp_path / "hostile.zip", replace=replace)
+    with pytest.raises(CommandError, match="outside the media folder"):
+        run("restore", str(hostile))
+    assert not (tmp_path / "outside.txt").exists()
     assert not Source.objects.exists()
 
 

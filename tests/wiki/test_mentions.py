@@ -85,6 +85,20 @@ def test_fold_keeps_every_character_in_place():
     assert squeeze(fold(text)) == "masud s hezb straße ﬁn"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Straße: Dóstum and Mas’ud",  # a letter with no ASCII form
+        "Straße, ж, ш, щ, ю, я, ф, ц, ч: Dóstum and Mas’ud",  # more than the fast path holds
+        "\x01Straße\x02: Dóstum and Mas’ud",  # control characters of its own
+    ],
+)
+def test_letters_without_an_ascii_form_fold_like_the_rest(text):
+    assert len(fold(text)) == len(text)
+    assert found(["Dostum", "Masud", "STRASSE"], text) == ["Dóstum", "Mas’ud"]
+    assert found(["Dostum", "Masud", "straße"], text) == ["Straße", "Dóstum", "Mas’ud"]
+
+
 def test_every_key_found_and_whether_any_occurs():
     matcher = Matcher(["massoud", "ahmad shah massoud", "noor"])
     assert matcher.keys_in("Ahmad Shah Massoud") == {"massoud", "ahmad shah massoud"}

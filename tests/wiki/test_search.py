@@ -99,6 +99,12 @@ def test_postgres_highlights_the_matched_passage(postgres_only):
     assert "&quot;Taliban&quot; &amp; allies" in result.snippet
 
 
+def test_postgres_highlights_a_match_deep_in_a_long_source(postgres_only):
+    source("long", title="Long report", text="Nothing here. " * 20_000 + "Dostum returned.")
+    [result] = search("Dostum", user=AnonymousUser()).results
+    assert "<mark>Dostum</mark> returned" in result.snippet
+
+
 def test_sqlite_matches_the_start_of_words(sqlite_only):
     page("Panjshiri", body="From the valley.")
     assert titles("panj") == ["Panjshiri"]

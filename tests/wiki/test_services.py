@@ -160,3 +160,26 @@ def test_publishing_is_refused_while_a_cited_passage_is_orphaned():
     with pytest.raises(ValidationError) as raised:
         page_publish(page=actor, user=None)
     assert "no longer in its text" in " ".join(raised.value.messages)
+
+
+def test_a_publish_refusal_lists_every_blocker_at_once_and_changes_nothing():
+    from sources.services import source_save
+    from wiki.services import page_publish
+
+    moved = SourceFactory(key="ric")
+    SourceFactory(key="private", is_public=False)
+    body = 'Moved. [@ric "Najibullah"] Private. [@private "Dostum"] Unsourced.'
+    actor = page_save(page=ActorFactory(is_public=False), body=body, user=None)
+    moved.text = "Rewritten."
+    source_save(source=moved, user=None)
+    revisions = actor.history.count()
+    with pytest.raises(ValidationError) as raised:
+        page_publish(page=actor, user=None)
+    assert raised.value.messages == [
+        "This page cannot be published yet.",
+        "1 statement(s) have no citation (66 % sourced).",
+        "A cited passage of “ric” is no longer in its text.",
+        "The cited source “private” is not published.",
+    ]
+    actor.refresh_from_db()
+    assert not actor.is_public and actor.history.count() == revisions

@@ -1,0 +1,361 @@
+"""Bad input through the real entry points: each gets a clear error, quickly, and changes nothing.
+
+Oversized bodies and uploads, binary and non-UTF-8 files, pathological markup, invalid EDTF
+dates, duplicate slugs and keys, unknown and odd tags. Each request is timed with a generous
+guard ("well under a second"), and every table of the database, history tables included, must
+be exactly as it was after a refusal; an existing page keeps its text.
+"""
+
+import time
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from sources.models import Source
+from sources.services import source_save
+from tests.factories import ActorFactory, EventFactory, FactionFactory, SourceFactory, editor
+from tests.test_csrf import database_rows
+from wiki.markup import MAX_BODY_CHARS, MAX_CITATIONS
+from wiki.models import Actor
+from wiki.services import page_save
+
+pytestmark = pytest.mark.django_db
+
+QUICK = 1.0  # seconds: a generous guard, the refusals take a fraction of it
+BODY = 'Najibullah led the government. [@ric "President Najibullah"]'
+EDTF_ERROR = "is not a date Attest understands"
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def cited():
+    """A saved, cited page that a refused edit must leave as it is."""
+    SourceFactory(key="ric")
+    return page_save(page=ActorFactory(slug="a", title="Najibullah"), body=BODY, user=None)
+
+
+@pytest.fixture
+def team(client, cited):
+    client.force_login(editor())
+    return client
+
+
+def timed(request):
+    started = time.perf_counter()
+    response = request()
+    elapsed = time.perf_counter() - started
+    assert elapsed < QUICK, f"took {elapsed:.2f} s"
+    return response
+
+
+def refused(client, url, data, **extra) -> str:
+    """POST a form that must come back with errors, quickly and changing nothing: its errors."""
+    before = database_rows()
+    response = timed(lambda: client.post(url, data, **extra))
+    assert response.status_code == 200
+    assert database_rows() == before
+    errors = response.context["form"].errors
+    assert errors
+    text = " ".join(message for messages in errors.values() for message in messages)
+    return text.replace("\xa0", " ")  # file sizes keep their number and unit together
+
+
+def new_actor(**fields) -> dict:
+    return {"title": "Someone New", "body": "", "not_a_duplicate": "on", **fields}
+
+
+def edit_of(cited, **fields) -> dict:
+    base = cited.history.first().history_id
+    return {"title": cited.title, "slug": cited.slug, "base_revision": base, "body": BODY, **fields}
+
+
+CREATE_ACTOR = reverse("wiki:entry-create", args=["actors"])
+EDIT_A = reverse("wiki:entry-edit", args=["actors", "a"])
+NEW_SOURCE = reverse("sources:source-create")
+NEW_MEMBERSHIP = reverse("wiki:relation-create", args=["membership"])
+
+
+def assert_page_unchanged(cited):
+    saved = Actor.objects.get(pk=cited.pk)
+    assert saved.body == BODY
+    assert saved.history.count() == cited.history.count()
+
+
+# ---------------------------------------------------------------------------------------------
+# Oversized bodies and uploads
+
+
+def test_a_page_body_over_the_cap_is_refused_with_its_length(team, cited):
+    body = "x" * (MAX_BODY_CHARS + 1)
+    errors = refused(team, EDIT_A, edit_of(cited, body=body))
+    assert f"The page is {MAX_BODY_CHARS + 1:,} characters long" in errors
+    assert_page_unchanged(cited)
+
+
+def test_a_request_over_the_upload_memory_cap_is_refused(team, cited):
+    before = database_rows()
+    body = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    response = timed(lambda: team.post(EDIT_A, edit_of(cited, body=body)))
+    assert response.status_code == 400
+    assert database_rows() == before
+    assert_page_unchanged(cited)
+
+
+def test_an_upload_over_the_limit_is_refused_with_both_sizes(team):
+    upload = SimpleUploadedFile("big.txt", b"a" * (settings.ATTEST_MAX_UPLOAD_BYTES + 1))
+    errors = refused(team, NEW_SOURCE, {"read": "1", "file": upload})
+    assert "“big.txt” is 5.0 MB; the largest file Attest accepts is 5.0 MB." in errors
+
+
+# ---------------------------------------------------------------------------------------------
+# Binary and non-UTF-8 files
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(200), "“scan.txt” is a PNG file (image/png), not text."),
+        (bytes(range(256)) * 8, "“scan.txt” holds binary data, not text."),
+    ],
+    ids=["png", "bytes"],
+)
+def test_a_binary_file_is_refused_as_not_text(team, data, expected):
+    errors = refused(team, NEW_SOURCE, {"read": "1", "file": SimpleUploadedFile("scan.txt", data)})
+    assert expected in errors
+
+
+def test_a_non_utf8_file_is_refused_naming_the_byte(team):
+    upload = SimpleUploadedFile("latin.txt", "Café crème".encode("latin-1"))
+    errors = refused(team, NEW_SOURCE, {"read": "1", "file": upload})
+    assert "“latin.txt” is not UTF-8 text: byte 0xE9 at position 3" in errors
+    assert "Save it as UTF-8" in errors
+
+
+# ---------------------------------------------------------------------------------------------
+# Pathological markup
+
+
+def test_ten_thousand_nested_lists_are_refused(team, cited):
+    errors = refused(team, EDIT_A, edit_of(cited, body="- " * 10_000 + "Deep."))
+    assert "Line 1 nests lists or block quotes too deeply" in errors
+    assert_page_unchanged(cited)
+
+
+def test_ten_thousand_nested_lists_are_refused_by_page_save(cited):
+    before = database_rows()
+    with pytest.raises(ValidationError, match="nests lists or block quotes too deeply"):
+        timed(lambda: page_save(page=cited, body="1. " * 10_000 + "Deep.", user=None))
+    assert database_rows() == before
+
+
+def test_lists_nested_as_deep_as_they_can_be_read_are_saved(team, cited):
+    body = "- " * 9 + BODY
+    response = team.post(EDIT_A, edit_of(cited, body=body))
+    assert response.status_code == 302
+    assert Actor.objects.get(pk=cited.pk).body == body
+
+
+def test_a_five_megabyte_single_line_is_refused(team, cited):
+    errors = refused(team, EDIT_A, edit_of(cited, body="a" * 5_000_000))
+    assert "The page is 5,000,000 characters long" in errors
+    assert_page_unchanged(cited)
+
+
+def test_a_five_megabyte_single_line_document_is_read_quickly(team):
+    upload = SimpleUploadedFile("one-line.txt", b"word " * 1_000_000)
+    before = database_rows()
+    response = timed(lambda: team.post(NEW_SOURCE, {"read": "1", "file": upload}))
+    assert response.status_code == 200  # the proposed source, for the editor to confirm
+    assert response.context["form"].initial["text"].startswith("word word word")
+    assert database_rows() == before
+
+
+def test_ten_thousand_citations_are_refused(team, cited):
+    errors = refused(team, EDIT_A, edit_of(cited, body="Cited." + "[@ric]" * 10_000))
+    assert f"The page has 10,000 citations, more than the {MAX_CITATIONS:,}" in errors
+    assert_page_unchanged(cited)
+
+
+def test_ten_thousand_citations_are_refused_by_page_save(cited):
+    before = database_rows()
+    body = "Cited." + "[@ric]" * 10_000
+    with pytest.raises(ValidationError, match="The page has 10,000 citations, more than the"):
+        timed(lambda: page_save(page=cited, body=body, user=None))
+    assert database_rows() == before
+
+
+def test_ten_thousand_citations_of_evidence_are_refused(team, cited):
+    FactionFactory(slug="f")
+    evidence = " ".join(f"[@ric, p. {n}]" for n in range(10_000))
+    data = {"actor": "a", "faction": "f", "role": "member", "evidence": evidence}
+    errors = refused(team, NEW_MEMBERSHIP, data)
+    assert "This holds 10,000 citations; 100 at most are allowed here." in errors
+
+
+# ---------------------------------------------------------------------------------------------
+# Invalid EDTF dates, in every date field
+
+INVALID_DATES = ["1997-13-45", "1997-02-30", "sometime in 1997", "1997~~", "[" * 64]
+
+DATE_FIELDS = [
+    pytest.param(CREATE_ACTOR, new_actor(), "born", id="actor-born"),
+    pytest.param(CREATE_ACTOR, new_actor(), "died", id="actor-died"),
+    pytest.param(
+        reverse("wiki:entry-create", args=["factions"]), new_actor(), "founded", id="founded"
+    ),
+    pytest.param(
+        reverse("wiki:entry-create", args=["factions"]), new_actor(), "dissolved", id="dissolved"
+    ),
+    pytest.param(
+        reverse("wiki:entry-create", args=["events"]),
+        new_actor(kind="battle"),
+        "start",
+        id="event-start",
+    ),
+    pytest.param(
+        reverse("wiki:entry-create", args=["events"]),
+        new_actor(kind="battle"),
+        "end",
+        id="event-end",
+    ),
+    *(
+        pytest.param(
+            reverse("wiki:relation-create", args=[kind]),
+            {**ends, "evidence": '[@ric "Najibullah"]'},
+            field,
+            id=f"{kind}-{field}",
+        )
+        for kind, ends in [
+            ("membership", {"actor": "a", "faction": "f", "role": "member"}),
+            ("factionrelation", {"faction": "f", "other": "g", "kind": "alliance"}),
+            ("participation", {"event": "e", "actor": "a", "role": "party"}),
+        ]
+        for field in ("start", "end")
+    ),
+    pytest.param(
+        NEW_SOURCE,
+        {"key": "new-source", "title": "T", "kind": "report", "language": "en"},
+        "published",
+        id="source-published",
+    ),
+]
+
+
+@pytest.mark.parametrize(("url", "data", "field"), DATE_FIELDS)
+@pytest.mark.parametrize("date", INVALID_DATES)
+def test_an_invalid_edtf_date_is_refused_in_every_date_field(team, url, data, field, date):
+    for slug in ("f", "g"):
+        FactionFactory(slug=slug)
+    EventFactory(slug="e")
+    before = database_rows()
+    response = timed(lambda: team.post(url, {**data, field: date}))
+    assert response.status_code == 200
+    assert database_rows() == before
+    errors = response.context["form"].errors
+    assert list(errors) == [field]
+    assert f"“{date}” {EDTF_ERROR}" in errors[field][0]
+
+
+def test_an_invalid_date_is_refused_by_page_save(cited):
+    before = database_rows()
+    cited.born = "1997-13-45"
+    with pytest.raises(ValidationError) as refusal:
+        page_save(page=cited, user=None)
+    assert EDTF_ERROR in refusal.value.message_dict["born"][0]
+    assert database_rows() == before
+
+
+def test_an_invalid_date_is_refused_by_source_save(cited):
+    before = database_rows()
+    source = Source.objects.get(key="ric")
+    source.published = "1997-02-30"
+    with pytest.raises(ValidationError) as refusal:
+        source_save(source=source, user=None)
+    assert EDTF_ERROR in refusal.value.message_dict["published"][0]
+    assert database_rows() == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Duplicate slugs and keys
+
+
+def test_a_duplicate_slug_is_refused_on_create_naming_the_page(team, cited):
+    errors = refused(team, CREATE_ACTOR, new_actor(title="Another", slug="a"))
+    assert "The address /actors/a/ is taken by the actor “Najibullah”" in errors
+    assert "e.g. a-2" in errors
+
+
+def test_a_duplicate_slug_is_refused_by_page_save(cited):
+    before = database_rows()
+    with pytest.raises(ValidationError) as refusal:
+        page_save(page=ActorFactory.build(slug="a", title="Another"), body="", user=None)
+    assert "slug" in refusal.value.message_dict
+    assert database_rows() == before
+
+
+def test_a_duplicate_source_key_is_refused_naming_the_source(team, cited):
+    data = {"key": "ric", "title": "Another", "kind": "report", "language": "en"}
+    errors = refused(team, NEW_SOURCE, data)
+    assert "The key “ric” is already used by “" in errors
+    assert "e.g. “ric-2”" in errors
+
+
+def test_a_duplicate_source_key_is_refused_by_source_save(cited):
+    before = database_rows()
+    with pytest.raises(ValidationError) as refusal:
+        source_save(source=SourceFactory.build(key="ric"), user=None)
+    assert "key" in refusal.value.message_dict
+    assert database_rows() == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Unknown and odd tags
+
+ODD_TAGS = ["nope", "<script>alert(1)</script>", "../../etc", "—", "x" * 5000, "%", "日本"]
+
+
+@pytest.mark.parametrize("tag", ODD_TAGS)
+@pytest.mark.parametrize(
+    "url", [reverse("wiki:entry-list", args=["actors"]), reverse("sources:source-list")]
+)
+def test_an_unknown_tag_filter_shows_an_empty_list(client, cited, url, tag):
+    response = timed(lambda: client.get(url, {"tag": tag}))
+    assert response.status_code == 200
+    assert list(response.context["rows"]) == []
+
+
+@pytest.mark.parametrize("tag", ["nope", "<script>", "..", "日本"])
+def test_an_unknown_tag_page_is_not_found(client, cited, tag):
+    response = timed(lambda: client.get(reverse("wiki:tag-detail", args=[tag])))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("tags", "expected"),
+    [
+        ("!!!", "The tag “!!!” has no letter or digit to make its address from."),
+        ("a" * 101, "characters long; a tag may have 50 at most."),
+        (", ".join(f"tag number {n}" for n in range(100)), "Together these tags come to"),
+    ],
+    ids=["no-letters", "too-long", "too-many"],
+)
+def test_a_tag_that_cannot_be_stored_is_refused_on_save(team, cited, tags, expected):
+    assert expected in refused(team, EDIT_A, edit_of(cited, tags=tags))
+    assert_page_unchanged(cited)
+    source = {"key": "new", "title": "T", "kind": "report", "language": "en", "tags": tags}
+    assert expected in refused(team, NEW_SOURCE, source)
+
+
+def test_a_tag_with_markup_in_it_is_saved_and_shown_as_text(team, cited):
+    response = team.post(EDIT_A, edit_of(cited, tags="<b>bold</b>, “quoted”"))
+    assert response.status_code == 302
+    shown = team.get(reverse("wiki:entry-detail", args=["actors", "a"])).content.decode()
+    assert "&lt;b&gt;bold&lt;/b&gt;" in shown
+    assert "<b>bold</b>" not in shown
