@@ -1,4 +1,5 @@
-"""Reads of the mention index: snippets around a mention, and the source viewer's mention panel.
+"""Reads of the mention index: snippets around a mention, the source viewer's mention panel and
+the sources that name an entry (for the entry's page).
 
 The wiki builds the index (sources.Mention); sources only read it. Entries are reached through
 the generic `entry` link and their visibility read from their own is_public field, so sources
@@ -7,11 +8,13 @@ still never import the wiki.
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate
 
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.db.models import prefetch_related_objects
+from django.db.models import Count, F, Value, Window, prefetch_related_objects
+from django.db.models.functions import Greatest, Substr
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -161,3 +164,69 @@ def source_mentions(source: Source, user, cited: list[tuple[int, int]]) -> Sourc
     ]
     result.uncited_more = max(0, len(uncited) - UNCITED_LIMIT)
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# The sources that name an entry, for the entry's page
+
+MENTION_LIMIT = 20
+# Enough of the text to cut a snippet from: context on both sides and a long name between.
+_WINDOW = 2 * SNIPPET_WIDTH + 240
+
+
+@dataclass
+class MentionRow:
+    """A source that names the entry: how often, and the text around the first mention."""
+
+    source: Source
+    count: int
+    snippet: Snippet
+
+
+@dataclass
+class EntryMentions:
+    """The sources that name an entry: the first `MENTION_LIMIT` of `total`."""
+
+    total: int
+    rows: list[MentionRow]
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+def _mention_row(mention) -> MentionRow:
+    start, end = (offset - mention.window_start for offset in mention.positions[0])
+    snippet = snippet_around(mention.window, start, end)
+    # The window was cut out of a longer text: say so where the snippet reaches its edges.
+    snippet = replace(
+        snippet,
+        lead=snippet.lead or mention.window_start > 0,
+        tail=snippet.tail or len(mention.window) == _WINDOW,
+    )
+    return MentionRow(mention.source, mention.count, snippet)
+
+
+def entry_mentions(entry, user, *, limit: int = MENTION_LIMIT) -> EntryMentions:
+    """The sources the user may see that name the entry, most mentions first: one query.
+
+    Only a window of each text around its first mention is read, never the whole text.
+    """
+    window_start = Greatest(F("first_start") - SNIPPET_WIDTH, Value(0))
+    mentions = (
+        Mention.objects.filter(
+            content_type=ContentType.objects.get_for_model(entry), object_id=entry.pk
+        )
+        .select_related("source")
+        .only("count", "positions", "source", "source__key", "source__title", "source__is_public")
+        .annotate(
+            window_start=window_start,
+            window=Substr("source__text", window_start + 1, _WINDOW),
+            total=Window(Count("pk")),
+        )
+        .order_by("-count", "source__title", "pk")
+    )
+    if not can_read_drafts(user):
+        mentions = mentions.filter(source__is_public=True)
+    rows = list(mentions[:limit])
+    return EntryMentions(rows[0].total if rows else 0, [_mention_row(m) for m in rows])

@@ -18,7 +18,7 @@ from sources.models import Source
 from sources.services import source_save
 from tests.factories import ActorFactory, EventFactory, FactionFactory, SourceFactory, editor
 from tests.test_csrf import database_rows
-from wiki.markup import MAX_BODY_CHARS, MAX_CITATIONS
+from wiki.markup import MAX_BODY_CHARS, MAX_CITATIONS, MAX_LINES
 from wiki.models import Actor
 from wiki.services import page_save
 
@@ -153,6 +153,12 @@ def test_ten_thousand_nested_lists_are_refused_by_page_save(cited):
     with pytest.raises(ValidationError, match="nests lists or block quotes too deeply"):
         timed(lambda: page_save(page=cited, body="1. " * 10_000 + "Deep.", user=None))
     assert database_rows() == before
+
+
+def test_twenty_five_thousand_list_items_are_refused_before_parsing(team, cited):
+    errors = refused(team, EDIT_A, edit_of(cited, body="- a\n" * 25_000))
+    assert f"The page has 25,001 lines, more than the {MAX_LINES:,}" in errors
+    assert_page_unchanged(cited)
 
 
 def test_lists_nested_as_deep_as_they_can_be_read_are_saved(team, cited):
@@ -359,3 +365,19 @@ def test_a_tag_with_markup_in_it_is_saved_and_shown_as_text(team, cited):
     shown = team.get(reverse("wiki:entry-detail", args=["actors", "a"])).content.decode()
     assert "&lt;b&gt;bold&lt;/b&gt;" in shown
     assert "<b>bold</b>" not in shown
+
+
+# ---------------------------------------------------------------------------------------------
+# NUL characters, which PostgreSQL can neither store nor compare
+
+
+def test_a_nul_character_in_a_relation_end_is_refused(team, cited):
+    FactionFactory(slug="f")
+    data = {"actor": "a\x00", "faction": "f", "role": "member", "evidence": "[@ric]"}
+    assert "Null characters are not allowed." in refused(team, NEW_MEMBERSHIP, data)
+
+
+def test_a_nul_character_in_a_prefilled_end_leaves_it_empty(team, cited):
+    response = timed(lambda: team.get(NEW_MEMBERSHIP, {"actor": "a\x00"}))
+    assert response.status_code == 200
+    assert "actor" not in response.context["form"].initial

@@ -31,6 +31,9 @@ MAX_BODY_CHARS = 100_000
 # Each [@…] costs a footnote to render and a passage to look up on save; a cited sentence every
 # ten words of a full-length page stays well below this.
 MAX_CITATIONS = 1_000
+# Block markup costs markdown-it some 40 microseconds a line (25,000 one-word list items take
+# over a second); a long list of names fills a few hundred.
+MAX_LINES = 5_000
 # Block containers (list items, block quotes) that markdown-it opens: it reads nothing deeper
 # than its maxNesting levels, so whatever sits below would vanish without a word.
 _CONTAINERS = frozenset({"list_item_open", "blockquote_open"})
@@ -48,6 +51,7 @@ _ATTRIBUTION = re.compile(r"[—―–]|--")
 __all__ = [
     "MAX_BODY_CHARS",
     "MAX_CITATIONS",
+    "MAX_LINES",
     "CitationTarget",
     "Footnote",
     "LinkTarget",
@@ -113,6 +117,12 @@ class RenderedPage:
 
 def parse(body: str) -> ParsedPage:
     """The links, citations and sentence counts of a page body; MarkupError if it cannot be read."""
+    lines = body.count("\n") + 1
+    if lines > MAX_LINES:
+        raise MarkupError(
+            f"The page has {lines:,} lines, more than the {MAX_LINES:,} a page may hold: split "
+            "it into several pages"
+        )
     tokens = _tokens(body)
     _refuse_deep_nesting(tokens)
     links: dict[str, None] = {}

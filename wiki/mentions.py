@@ -81,7 +81,8 @@ def _as_ascii(text: str) -> tuple[str, dict[str, str]] | None:
         except UnicodeEncodeError as error:
             if len(set_aside) == len(_PLACEHOLDERS) or any(c in text for c in _PLACEHOLDERS):
                 return None
-            letter = error.object[error.start]
+            run = error.object[error.start : error.end]
+            letter = next(char for char in run if not _FOLD[ord(char)].isascii())
             placeholder = _PLACEHOLDERS[len(set_aside)]
             set_aside[placeholder] = _FOLD[ord(letter)]
             text = text.replace(letter, placeholder)

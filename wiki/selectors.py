@@ -4,19 +4,17 @@ Every read takes the user and shows the public only what is published; a relatio
 when the entry at its other end is visible too. Each function runs a fixed number of queries.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from heapq import merge
 from itertools import islice
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value, Window
-from django.db.models.functions import Greatest, Substr
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django.urls import reverse
 from taggit.models import Tag
 
-from sources.mention_reading import SNIPPET_WIDTH, Snippet, snippet_around
-from sources.models import CitationUse, Mention, Source
+from sources.mention_reading import entry_mentions  # noqa: F401 - for the entry page
+from sources.models import CitationUse, Source
 from sources.permissions import can_read_drafts
 from sources.selectors import date_display, span_display
 
@@ -123,72 +121,6 @@ def _citation_uses(user):
     if not can_read_drafts(user):
         uses = uses.filter(citation__source__is_public=True)
     return uses.order_by("position", "pk")
-
-
-# ---------------------------------------------------------------------------------------------
-# Sources that name an entry (the mention index)
-
-MENTION_LIMIT = 20
-# Enough of the text to cut a snippet from: context on both sides and a long name between.
-_WINDOW = 2 * SNIPPET_WIDTH + 240
-
-
-@dataclass
-class MentionRow:
-    """A source that names the entry: how often, and the text around the first mention."""
-
-    source: Source
-    count: int
-    snippet: Snippet
-
-
-@dataclass
-class EntryMentions:
-    """The sources that name an entry: the first `MENTION_LIMIT` of `total`."""
-
-    total: int
-    rows: list[MentionRow]
-
-    @property
-    def more(self) -> int:
-        return self.total - len(self.rows)
-
-
-def _mention_row(mention) -> MentionRow:
-    start, end = (offset - mention.window_start for offset in mention.positions[0])
-    snippet = snippet_around(mention.window, start, end)
-    # The window was cut out of a longer text: say so where the snippet reaches its edges.
-    snippet = replace(
-        snippet,
-        lead=snippet.lead or mention.window_start > 0,
-        tail=snippet.tail or len(mention.window) == _WINDOW,
-    )
-    return MentionRow(mention.source, mention.count, snippet)
-
-
-def entry_mentions(entry, user, *, limit: int = MENTION_LIMIT) -> EntryMentions:
-    """The sources the user may see that name the entry, most mentions first: one query.
-
-    Only a window of each text around its first mention is read, never the whole text.
-    """
-    window_start = Greatest(F("first_start") - SNIPPET_WIDTH, Value(0))
-    mentions = (
-        Mention.objects.filter(
-            content_type=ContentType.objects.get_for_model(entry), object_id=entry.pk
-        )
-        .select_related("source")
-        .only("count", "positions", "source", "source__key", "source__title", "source__is_public")
-        .annotate(
-            window_start=window_start,
-            window=Substr("source__text", window_start + 1, _WINDOW),
-            total=Window(Count("pk")),
-        )
-        .order_by("-count", "source__title", "pk")
-    )
-    if not can_read_drafts(user):
-        mentions = mentions.filter(source__is_public=True)
-    rows = list(mentions[:limit])
-    return EntryMentions(rows[0].total if rows else 0, [_mention_row(m) for m in rows])
 
 
 # ---------------------------------------------------------------------------------------------

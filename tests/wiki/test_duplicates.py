@@ -5,7 +5,14 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import ActorFactory, EventFactory, FactionFactory, editor
-from wiki.duplicates import Candidate, close_names, name_score, page_duplicates, skeleton
+from wiki.duplicates import (
+    Candidate,
+    close_keys,
+    close_names,
+    name_score,
+    page_duplicates,
+    skeleton,
+)
 from wiki.models import Actor, Faction
 from wiki.names import normalise
 from wiki.services import page_save
@@ -100,18 +107,32 @@ def test_blank_names_match_nothing():
 
 
 @pytest.mark.django_db
-def test_page_duplicates_reads_titles_and_aliases_in_one_query(django_assert_num_queries):
+@pytest.mark.parametrize("others", [1, 20])
+def test_page_duplicates_reads_titles_and_aliases_in_two_queries(django_assert_num_queries, others):
     page_save(
         page=ActorFactory(title="Ahmad Shah Massoud", slug="massoud", aliases="Massoud"),
         body="",
         user=None,
     )
-    page_save(page=FactionFactory(title="Northern Alliance", slug="na"), body="", user=None)
-    with django_assert_num_queries(1):
+    for n in range(others):
+        page_save(page=FactionFactory(title=f"Front {n}", slug=f"f-{n}"), body="", user=None)
+    with django_assert_num_queries(2):  # every distinct name; the pages with a close one
         [duplicate] = page_duplicates(title="Masood", aliases=["Someone else"])
     assert duplicate.title == "Ahmad Shah Massoud" and duplicate.alias == "Massoud"
     assert duplicate.url == "/actors/massoud/" and duplicate.kind == "actor"
     assert duplicate.typed == "Masood" and not duplicate.exact
+
+
+@pytest.mark.django_db
+def test_page_duplicates_without_a_close_name_asks_once(django_assert_num_queries):
+    page_save(page=ActorFactory(title="Ahmad Shah Massoud", slug="massoud"), body="", user=None)
+    with django_assert_num_queries(1):
+        assert page_duplicates(title="Abdul Haq") == []
+
+
+def test_close_keys_names_the_close_names_among_many():
+    existing = ["massoud", "ahmad shah massoud", "abdul haq", "mazar i sharif"]
+    assert close_keys(["masood", "mazar e sharif"], existing) == {"massoud", "mazar i sharif"}
 
 
 @pytest.mark.django_db

@@ -89,6 +89,7 @@ def test_fold_keeps_every_character_in_place():
     "text",
     [
         "Die Straße: Dóstum and Mas’ud",  # a letter with no ASCII form
+        "Grüße, Straße: Dóstum and Mas’ud",  # next to a letter that has one
         "Straße, ж, ш, щ, ю, я, ф, ц, ч: Dóstum and Mas’ud",  # more than the fast path holds
         "\x01Straße\x02: Dóstum and Mas’ud",  # control characters of its own
     ],
