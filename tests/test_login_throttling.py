@@ -102,6 +102,18 @@ def test_an_administrator_can_lift_the_lock_at_once(client, alice):
     assert attempt(client, "login", PASSWORD).status_code == 302
 
 
+def test_a_curator_unlocks_an_account_by_deleting_its_attempts_in_the_admin(client, alice):
+    fail_until_locked(client, "login")
+    unlocker = curator(username="unlocker")
+    admin = type(client)()
+    admin.force_login(unlocker)
+    locked = AccessAttempt.objects.get(username="alice")
+    delete_url = reverse("admin:axes_accessattempt_delete", args=[locked.pk])
+    assert admin.get(delete_url).status_code == 200
+    assert admin.post(delete_url, {"post": "yes"}).status_code == 302
+    assert attempt(client, "login", PASSWORD).status_code == 302
+
+
 def test_production_session_and_csrf_cookies_are_secure():
     names = [
         "SESSION_COOKIE_SECURE",

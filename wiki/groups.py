@@ -11,7 +11,12 @@ CONTENT = {
 }
 EDITOR_ACTIONS = ["add", "change", "view"]
 CURATOR_ACTIONS = ["add", "change", "delete", "view"]
-CURATOR_EXTRA = [("auth", "user", ["add", "change", "view"]), ("auth", "group", ["view"])]
+CURATOR_EXTRA = [
+    ("auth", "user", ["add", "change", "view"]),
+    ("auth", "group", ["view"]),
+    # Failed-login records (django-axes): deleting one unlocks an account.
+    ("axes", "accessattempt", ["view", "delete"]),
+]
 
 
 def _codenames(app_label, model, actions) -> list[str]:

@@ -30,12 +30,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest, Lower, StrIndex, Substr
 from django.utils.safestring import SafeString, mark_safe
+from rapidfuzz import fuzz, process
 from taggit.models import Tag
 
 from sources.permissions import can_read_drafts
 
 from . import names
-from .duplicates import Candidate, close_names
 from .models import Name, SearchDocument
 from .search_index import CONFIG
 from .search_text import START, STOP, Query, headline_html, parse_query, snippet_html
@@ -51,6 +51,9 @@ KIND_LABELS = {
     "event": "Events",
     "source": "Sources",
 }
+# How alike (0-100, rapidfuzz) a name must be to the query to count on SQLite: Dostam and
+# Dostum score 83.
+CLOSE_NAME_CUTOFF = 80
 # Characters of a text that a headline is cut from.
 HEADLINE_WINDOW = 8_000
 # SQLite refuses a statement with more than 32,766 parameters; past this many matches, the
@@ -120,7 +123,7 @@ def _tsquery(query: Query) -> SearchQuery:
 
 
 def _name_hits(query: Query):
-    """Names like the query: the query close to part of the name, or a word close to it all."""
+    """Names like the query: it is close to part of the name, or (one word) to the whole."""
     typed = names.normalise(query.raw)
     close = Q(normalised__trigram_word_similar=typed)
     if " " not in typed:
@@ -196,17 +199,28 @@ def _words_start(column: str, words) -> Q:
 def _close_names(query: Query, user) -> dict[tuple[int, int], float]:
     """SQLite's stand-in for trigrams: pages with a name close to the query, and how close.
 
-    Reads every visible name once (rapidfuzz compares them in C): fine at the sizes SQLite
-    serves; PostgreSQL does the same in its trigram index.
+    Reads every visible name and lets rapidfuzz compare them in C: some 20 ms for 20,000
+    names, fine at the sizes SQLite serves; PostgreSQL asks its trigram index instead.
     """
     if not query.is_plain:
         return {}
-    rows = Name.objects.values_list("content_type_id", "object_id", "name", "normalised")
+    rows = Name.objects.values_list("content_type_id", "object_id", "normalised")
     if not can_read_drafts(user):
         rows = rows.filter(is_public=True)
-    candidates = [Candidate(name, key, (ct, pk)) for ct, pk, name, key in rows]
-    matches = close_names([query.raw], candidates, limit=PER_PAGE)
-    return {match.candidate.page: match.score for match in matches}
+    rows = list(rows)
+    typed = names.normalise(query.raw)
+    hits = process.extract(
+        typed,
+        [key for _, _, key in rows],
+        scorer=fuzz.token_sort_ratio,
+        score_cutoff=CLOSE_NAME_CUTOFF,
+        limit=PER_PAGE,
+    )
+    close: dict[tuple[int, int], float] = {}
+    for _, score, index in hits:
+        page = rows[index][:2]
+        close[page] = max(score, close.get(page, 0))
+    return close
 
 
 def _page_is(page: tuple[int, int]) -> Q:

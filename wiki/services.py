@@ -189,7 +189,8 @@ def relation_save(*, relation, user, change_reason=""):
 
 
 def publish_blockers(page) -> list[str]:
-    """Why a page cannot be published yet: gaps in coverage, lost passages, private sources."""
+    """Why a page cannot be published yet: gaps in coverage, citations not anchored to a passage
+    (lost, or of a whole document), private sources."""
     blockers = []
     if page.coverage < 1:
         unsourced = page.sentence_count - page.sourced_count
@@ -208,6 +209,11 @@ def publish_blockers(page) -> list[str]:
         citation = use.citation
         if citation.status == Citation.Status.ORPHANED:
             blockers.append(f"A cited passage of “{citation.source.key}” is no longer in its text.")
+        if citation.status == Citation.Status.UNVERIFIED:
+            blockers.append(
+                f"A citation of “{citation.source.key}” names the whole document: quote the "
+                "passage, so that it can be checked."
+            )
         if not citation.source.is_public:
             blockers.append(f"The cited source “{citation.source.key}” is not published.")
     return list(dict.fromkeys(blockers))

@@ -135,6 +135,7 @@ def test_a_fully_sourced_page_with_public_sources_can_be_published():
     [
         ('Sourced. [@ric "Najibullah"] Unsourced.', True, "no citation"),
         ('Sourced. [@ric "Najibullah"]', False, "not published"),
+        ("Sourced by the whole document only. [@ric]", True, "names the whole document"),
     ],
 )
 def test_publishing_is_refused_with_what_blocks_it(body, source_public, blocker):
