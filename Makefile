@@ -8,7 +8,7 @@ PORT ?= 8000
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install browser run test lint format check clean
+.PHONY: install browser wrk run test benchmark lint format check clean
 
 # Reinstall whenever the pinned dependencies change.
 $(INSTALLED): pyproject.toml
@@ -28,6 +28,13 @@ browser:
 	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium libatomic1 >/dev/null; }
 
+# The public-page benchmark measures with wrk, from Debian's packages.
+wrk:
+	@command -v wrk >/dev/null || { \
+	  echo "Installing wrk for the public-page benchmark."; \
+	  SUDO=$$(test "$$(id -u)" = 0 || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
@@ -36,6 +43,12 @@ run: install
 
 test: install browser
 	$(PY) -m pytest
+
+# Throughput of a public page against a bare view of the same size, served by gunicorn.
+benchmark: install wrk
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py benchmark_public
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -130,3 +130,13 @@ def test_production_session_and_csrf_cookies_are_secure():
     assert (secure, http_only, csrf_secure) == ("True", "True", "True"), result.stderr
     assert same_site in ("Lax", "Strict") and csrf_same_site in ("Lax", "Strict")
     assert int(age) <= 14 * 24 * 3600  # a stolen session ends within two weeks at most
+
+
+def test_behind_a_proxy_throttling_reads_the_forwarded_client_address():
+    code = (
+        "from django.conf import settings; "
+        "print(settings.AXES_IPWARE_PROXY_COUNT, *settings.AXES_IPWARE_META_PRECEDENCE_ORDER)"
+    )
+    result = run_manage("shell", "-c", code, SECURE_PROXY_SSL_HEADER="1", **PRODUCTION)
+    last_line = result.stdout.strip().splitlines()[-1]
+    assert last_line == "1 HTTP_X_FORWARDED_FOR REMOTE_ADDR", result.stderr

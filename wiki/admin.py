@@ -22,7 +22,7 @@ from sources.admin import (
 from sources.citation_refs import parse_evidence
 
 from .models import ENTRY_MODELS, Actor, Event, Faction, FactionRelation, Membership, Participation
-from .services import page_save, relation_save
+from .services import page_delete, page_save, relation_save
 from .validation import body_errors, citation_errors
 
 
@@ -164,6 +164,15 @@ class EntryAdmin(TaggedServiceAdmin):
             relation._change_reason = reason
             relation.delete()
         formset.save_m2m()
+
+    def delete_model(self, request, obj):
+        # Through the service, so that names, links, citation uses, mentions and the search
+        # index forget the page with it.
+        page_delete(page=obj, user=request.user, change_reason="Deleted in the admin")
+
+    def delete_queryset(self, request, queryset):
+        for page in queryset:
+            self.delete_model(request, page)
 
     @admin.action(description="Lock selected %(verbose_name_plural)s", permissions=["curate"])
     def lock(self, request, queryset):

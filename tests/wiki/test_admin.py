@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sources.models import Citation
+from sources.models import Citation, CitationUse, Mention
 from tests.factories import (
     ActorFactory,
     EventFactory,
@@ -399,3 +399,29 @@ def test_an_editor_who_is_not_staff_is_sent_to_the_admin_login(client):
     response = client.get(admin_url("actor", "changelist"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_deleting_a_page_in_the_admin_forgets_its_derived_rows(curator_client, bulk):
+    from django.contrib.contenttypes.models import ContentType
+
+    from wiki.models import Name, PageLink, SearchDocument
+
+    SourceFactory(key="ric")
+    actor = page_save(
+        page=ActorFactory(slug="gone", title="Gone Person", aliases="Gone"),
+        body='Was here. [@ric "Najibullah"] See [[Elsewhere]].',
+        user=None,
+    )
+    of_actor = {"content_type": ContentType.objects.get_for_model(Actor), "object_id": actor.pk}
+    assert Name.objects.filter(**of_actor).exists() and PageLink.objects.filter(**of_actor).exists()
+    if bulk:
+        data = {"action": "delete_selected", "_selected_action": [actor.pk], "post": "yes"}
+        response = curator_client.post(admin_url("actor", "changelist"), data)
+    else:
+        response = curator_client.post(admin_url("actor", "delete", actor.pk), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Actor.objects.filter(pk=actor.pk).exists()
+    for derived in (Name, PageLink, CitationUse, Mention, SearchDocument):
+        assert not derived.objects.filter(**of_actor).exists(), derived.__name__
+    assert actor.history.first().history_type == "-"
