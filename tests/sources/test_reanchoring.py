@@ -240,7 +240,7 @@ def test_reanchor_all_aggregates_and_reports_progress():
 
 def check_citations(*args, tty=False):
     """Run the command: (exit status, stdout, stderr)."""
-    out, err = (_Terminal() if tty else io.StringIO()), io.StringIO()
+    out, err = io.StringIO(), (_Terminal() if tty else io.StringIO())
     try:
         call_command("check_citations", *args, stdout=out, stderr=err)
     except CommandError as error:

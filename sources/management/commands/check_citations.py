@@ -6,9 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import Truncator
 
 from sources.models import CitationUse, Source
+from sources.progress import ProgressBar
 from sources.reanchoring import OrphanedCitation, ReanchorReport, citations_reanchor_all
 
-BAR_WIDTH = 30
 QUOTE_WIDTH = 80
 IDS_PER_QUERY = 500
 
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             known = set(Source.objects.filter(key__in=keys).values_list("key", flat=True))
             if unknown := sorted(set(keys) - known):
                 raise CommandError(f"There is no source with the key {', '.join(unknown)}.")
-        progress = self._progress if not quiet and self.stdout.isatty() else None
+        progress = ProgressBar.for_command(self, "Re-anchoring", unit="sources", quiet=quiet)
         report = citations_reanchor_all(progress, keys=keys)
         if not quiet:
             self.stdout.write(_summary(report))
@@ -52,15 +52,6 @@ class Command(BaseCommand):
             )
         if not quiet:
             self.stdout.write(self.style.SUCCESS("Every quoted citation is anchored."))
-
-    def _progress(self, done, total):
-        filled = BAR_WIDTH * done // total
-        bar = "#" * filled + "." * (BAR_WIDTH - filled)
-        # style_func=str: stderr is coloured as an error by default, and this is no error.
-        self.stderr.write(f"\rRe-anchoring [{bar}] {done}/{total} sources", str, ending="")
-        if done == total:
-            self.stderr.write("", str)
-        self.stderr.flush()
 
 
 def _summary(report: ReanchorReport) -> str:

@@ -4,30 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sources.progress import ProgressBar
 from wiki.backup import BackupError, backup_create
-
-BAR_WIDTH = 30
-
-
-class ProgressBar:
-    """The bar check_citations draws: on stderr, only when a person watches the terminal."""
-
-    def __init__(self, command: BaseCommand, label: str):
-        self.command, self.label = command, label
-
-    def __call__(self, done: int, total: int) -> None:
-        filled = BAR_WIDTH * done // max(total, 1)
-        bar = "#" * filled + "." * (BAR_WIDTH - filled)
-        # style_func=str: stderr is coloured as an error by default, and this is no error.
-        self.command.stderr.write(f"\r{self.label} [{bar}] {done}/{total}", str, ending="")
-        if done >= total:
-            self.command.stderr.write("", str)
-        self.command.stderr.flush()
-
-    @classmethod
-    def for_command(cls, command: BaseCommand, label: str, verbosity: int):
-        """A bar for an interactive run; None (no progress) for scripts, cron and tests."""
-        return cls(command, label) if verbosity >= 1 and command.stdout.isatty() else None
 
 
 class Command(BaseCommand):
@@ -49,7 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"{path} already exists; choose another name or add --overwrite.")
         if not path.parent.is_dir():
             raise CommandError(f"The folder {path.parent} does not exist.")
-        progress = ProgressBar.for_command(self, "Backing up", verbosity)
+        progress = ProgressBar.for_command(self, "Backing up", quiet=verbosity < 1)
         try:
             manifest = backup_create(path=path, progress=progress)
         except BackupError as error:

@@ -2,9 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
+from sources.progress import ProgressBar
 from wiki.search_index import search_index_rebuild
-
-BAR_WIDTH = 30
 
 
 class Command(BaseCommand):
@@ -18,16 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, quiet=False, verbosity=1, **options):
         quiet = quiet or verbosity == 0
-        progress = self._progress if not quiet and self.stderr.isatty() else None
+        progress = ProgressBar.for_command(self, "Indexing", quiet=quiet)
         total = search_index_rebuild(progress)
         if not quiet:
             self.stdout.write(self.style.SUCCESS(f"Indexed {total} pages and sources."))
-
-    def _progress(self, done, total):
-        filled = BAR_WIDTH * done // total
-        bar = "#" * filled + "." * (BAR_WIDTH - filled)
-        # style_func=str: stderr is coloured as an error by default, and this is no error.
-        self.stderr.write(f"\rIndexing [{bar}] {done}/{total}", str, ending="")
-        if done == total:
-            self.stderr.write("", str)
-        self.stderr.flush()

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from sources.progress import ProgressBar
 from wiki.backup import BackupError, backup_restore
-from wiki.management.commands.backup import ProgressBar
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("file", help="The archive written by `python manage.py backup`.")
 
     def handle(self, *args, file, verbosity=1, **options):
-        progress = ProgressBar.for_command(self, "Restoring", verbosity)
+        progress = ProgressBar.for_command(self, "Restoring", quiet=verbosity < 1)
         try:
             report = backup_restore(path=file, progress=progress)
         except BackupError as error:
