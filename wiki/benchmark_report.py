@@ -3,15 +3,18 @@ measured on, a plain-text report, timing helpers and a transaction that is alway
 """
 
 import contextlib
+import json
 import math
 import os
 import platform
 import statistics
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
 
 import django
 from django.conf import settings
+from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -135,3 +138,36 @@ def _row(figure: Figure) -> str:
     row = f"  {figure.name:44} {' '.join(shown(v) for v in values)} {len(figure.samples):>4}"
     row += f"  {target:<10} {figure.verdict:<4}  {figure.note}"
     return row.rstrip()
+
+
+class SizedBenchmarkCommand(BaseCommand):
+    """A benchmark command: one option per field of its Sizes, --json, and the report table.
+
+    Subclasses set `sizes` (a dataclass of defaults), `size_help` (field name → help text) and
+    `run` (Sizes → Report).
+    """
+
+    sizes: type
+    size_help: dict[str, str] = {}
+    run: Callable
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--json", action="store_true", dest="as_json", help="Print the figures as JSON."
+        )
+        # Smaller sizes keep the tests fast; the defaults are the sizes the issue asks about.
+        for name, help_text in self.size_help.items():
+            parser.add_argument(
+                "--" + name.replace("_", "-"),
+                type=int,
+                default=getattr(self.sizes, name),
+                help=f"{help_text} (default: %(default)s)",
+            )
+
+    def handle(self, *args, as_json=False, **options):
+        sizes = self.sizes(**{size.name: options[size.name] for size in fields(self.sizes)})
+        report = type(self).run(sizes)
+        if as_json:
+            self.stdout.write(json.dumps(report.as_dict(), indent=2))
+        else:
+            self.stdout.write(report_table(report))
