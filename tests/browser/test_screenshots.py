@@ -27,6 +27,12 @@ IN_FLOW = """
 """
 
 
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    # The style above is injected into each page, which the Content Security Policy forbids.
+    return {**browser_context_args, "bypass_csp": True}
+
+
 def test_screenshots_of_the_main_pages(page, other_page, live_server, login, screenshot):
     demo_load()
     writer, reviewer = editor(), curator()
@@ -68,6 +74,10 @@ def test_screenshots_of_the_main_pages(page, other_page, live_server, login, scr
     page.screenshot(path=str(ARTIFACTS / "source-viewer-cited-passage-in-view.png"))
     page.evaluate("window.scrollTo(0, 0)")
     shoot("source-viewer-cited-passage")
+
+    page.goto(f"{site}/search/?q=Masood")
+    expect(page.get_by_role("link", name="Ahmad Shah Massoud").first).to_be_visible()
+    shoot("search")
 
     page.goto(f"{site}/actors/{SLUG}/edit/")
     body = page.get_by_label("Text", exact=True)
