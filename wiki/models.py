@@ -356,6 +356,9 @@ class SearchDocument(models.Model):
     folded = models.TextField(blank=True)
     # PostgreSQL only; a GIN index is made by the migration.
     search_vector = SearchVectorField(null=True, editable=False)
+    # PostgreSQL only: the names, summary and tags alone (weights A and B). Small enough to
+    # stay in the row, so thousands of matches are ranked by it without reading their bodies.
+    head_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         constraints = [

@@ -7,6 +7,7 @@ apostrophes), and a title or alias match ranks first. Both read SearchDocument o
 """
 
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import (
@@ -15,7 +16,7 @@ from django.contrib.postgres.search import (
     SearchRank,
     TrigramSimilarity,
 )
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -30,7 +31,6 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest, Lower, StrIndex, Substr
 from django.utils.safestring import SafeString, mark_safe
-from rapidfuzz import fuzz, process
 from taggit.models import Tag
 
 from sources.permissions import can_read_drafts
@@ -38,6 +38,7 @@ from sources.permissions import can_read_drafts
 from . import names
 from .models import Name, SearchDocument
 from .search_index import CONFIG
+from .search_sqlite import close_names, sqlite_matching, sqlite_ranked
 from .search_text import START, STOP, Query, headline_html, parse_query, snippet_html
 
 PER_PAGE = 20
@@ -51,14 +52,13 @@ KIND_LABELS = {
     "event": "Events",
     "source": "Sources",
 }
-# How alike (0-100, rapidfuzz) a name must be to the query to count on SQLite: Dostam and
-# Dostum score 83.
-CLOSE_NAME_CUTOFF = 80
 # Characters of a text that a headline is cut from.
 HEADLINE_WINDOW = 8_000
-# SQLite refuses a statement with more than 32,766 parameters; past this many matches, the
-# results are drawn from the first ones (SQLite serves small sites; PostgreSQL has no limit).
-MAX_SQLITE_IDS = 30_000
+# On PostgreSQL, how many matches are ranked on their whole text when more match: reading the
+# vector of a 20 KB body costs about a tenth of a millisecond, too much for thousands of rows.
+# The pool is the best matches by names, summary and tags and the best by name similarity;
+# the pool comes first, the rest follow ranked by names, summary and tags alone.
+RANKED_POOL = 200
 LISTED_FIELDS = ("kind", "title", "summary", "url", "is_public", "content_type_id", "object_id")
 
 
@@ -133,28 +133,93 @@ def _name_hits(query: Query):
 
 
 def _pg_matching(documents, query: Query):
-    matching = documents.filter(search_vector=_tsquery(query)).values("pk")
+    # The vector is matched on the whole table, visibility outside: given both, the planner
+    # would pick the is_public index and read every public document's vector.
+    matching = SearchDocument.objects.filter(search_vector=_tsquery(query)).values("pk")
     if query.is_plain:
         # Name matches only for plain words: quotes, OR and -word ask for exactly those words.
         hits = _name_hits(query).filter(
             content_type=OuterRef("content_type"), object_id=OuterRef("object_id")
         )
-        matching = matching.union(documents.filter(Exists(hits)).values("pk"))
+        named = SearchDocument.objects.filter(Exists(hits)).values("pk")
+        matching = matching.union(named)
     return documents.filter(pk__in=matching)
 
 
-def _pg_ranked(matches, query: Query):
-    rank = SearchRank(F("search_vector"), _tsquery(query))
+@contextmanager
+def _index_scans():
+    """On PostgreSQL, the search's statements run with sequential scans turned off.
+
+    A word in most documents makes the planner scan the table and test every row's vector,
+    which reads each large TOASTed vector (a tenth of a second for 10,000 sources), where the
+    GIN index answers without reading them; likewise for trigrams on names. The planner does
+    not see that cost, so it is told. SET LOCAL ends with the transaction, and is undone here.
+    """
+    if not _postgres():
+        yield
+        return
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        # The cost of a plan without sequential scans also looks huge to the JIT compiler,
+        # which would spend longer compiling than the query takes.
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
+        try:
+            yield
+        finally:
+            cursor.execute("SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL jit TO DEFAULT")
+
+
+def _pg_name_similarity(query: Query):
+    """Per document: how alike its closest name is to the query (only plain queries)."""
+    similarity = (
+        _name_hits(query)
+        .filter(content_type=OuterRef("content_type"), object_id=OuterRef("object_id"))
+        .annotate(similarity=_similarity(query))
+        .order_by("-similarity")
+        .values("similarity")[:1]
+    )
+    return Coalesce(Subquery(similarity), Value(0.0))
+
+
+def _pg_rank(query: Query, vector: str):
+    rank = SearchRank(F(vector), _tsquery(query))
     if query.is_plain:
-        similarity = (
-            _name_hits(query)
-            .filter(content_type=OuterRef("content_type"), object_id=OuterRef("object_id"))
-            .annotate(similarity=_similarity(query))
-            .order_by("-similarity")
-            .values("similarity")[:1]
+        rank = rank + NAME_WEIGHT * _pg_name_similarity(query)
+    return rank
+
+
+def _pg_pool(chosen, query: Query):
+    """The matches worth ranking on their whole text (see RANKED_POOL)."""
+    by_head = SearchRank(F("head_vector"), _tsquery(query))
+    pool = chosen.annotate(head=by_head).order_by("-head", "title", "pk").values("pk")
+    pool = pool[:RANKED_POOL]
+    if query.is_plain:
+        named = _name_hits(query).filter(
+            content_type=OuterRef("content_type"), object_id=OuterRef("object_id")
         )
-        rank = rank + NAME_WEIGHT * Coalesce(Subquery(similarity), Value(0.0))
-    return matches.annotate(rank=rank)
+        by_name = chosen.filter(Exists(named)).annotate(similarity=_pg_name_similarity(query))
+        by_name = by_name.order_by("-similarity", "pk").values("pk")[:RANKED_POOL]
+        pool = pool.union(by_name)
+    return pool
+
+
+def _pg_ranked(chosen, query: Query, total: int, end: int):
+    """Ranked by the whole vector and name similarity; past RANKED_POOL matches, the pool
+    first so ranked and the rest after it by the head vector. A page that ends within the
+    pool is drawn from the pool alone."""
+    if total <= RANKED_POOL:
+        return chosen.annotate(rank=_pg_rank(query, "search_vector")), ("-rank",)
+    pool = list(_pg_pool(chosen, query).values_list("pk", flat=True))
+    if end <= len(pool):
+        pooled = SearchDocument.objects.filter(pk__in=pool)
+        return pooled.annotate(rank=_pg_rank(query, "search_vector")), ("-rank",)
+    in_pool = Q(pk__in=pool)
+    rank = Case(
+        When(in_pool, then=_pg_rank(query, "search_vector")),
+        default=SearchRank(F("head_vector"), _tsquery(query)),
+        output_field=FloatField(),
+    )
+    pooled = Case(When(in_pool, then=Value(1)), default=Value(0))
+    return chosen.annotate(rank=rank, pooled=pooled), ("-pooled", "-rank")
 
 
 def _similarity(query: Query):
@@ -189,95 +254,20 @@ def _pg_snippets(rows, query: Query) -> dict[int, str]:
     return dict(headlines.values_list("pk", "headline"))
 
 
-# SQLite ----------------------------------------------------------------------------------------
-
-
-def _words_start(column: str, words) -> Q:
-    return Q(**{f"{column}__contains": " " + " ".join(words)})
-
-
-def _close_names(query: Query, user) -> dict[tuple[int, int], float]:
-    """SQLite's stand-in for trigrams: pages with a name close to the query, and how close.
-
-    Reads every visible name and lets rapidfuzz compare them in C: some 20 ms for 20,000
-    names, fine at the sizes SQLite serves; PostgreSQL asks its trigram index instead.
-    """
-    if not query.is_plain:
-        return {}
-    rows = Name.objects.values_list("content_type_id", "object_id", "normalised")
-    if not can_read_drafts(user):
-        rows = rows.filter(is_public=True)
-    rows = list(rows)
-    typed = names.normalise(query.raw)
-    hits = process.extract(
-        typed,
-        [key for _, _, key in rows],
-        scorer=fuzz.token_sort_ratio,
-        score_cutoff=CLOSE_NAME_CUTOFF,
-        limit=PER_PAGE,
-    )
-    close: dict[tuple[int, int], float] = {}
-    for _, score, index in hits:
-        page = rows[index][:2]
-        close[page] = max(score, close.get(page, 0))
-    return close
-
-
-def _page_is(page: tuple[int, int]) -> Q:
-    return Q(content_type_id=page[0], object_id=page[1])
-
-
-def _sqlite_matching(documents, query: Query, close: dict):
-    wanted = Q()
-    for clause in query:
-        either = Q()
-        for term in clause:
-            found = _words_start("folded", term.words)
-            either |= ~found if term.negated else found
-        wanted &= either
-    for page in close:
-        wanted |= _page_is(page)
-    return documents.filter(wanted)
-
-
-def _sqlite_ranked(matches, query: Query, close: dict):
-    in_names = Q()
-    for word in query.words:
-        in_names &= Q(folded_names__contains=f" {word}") | Q(folded_names__contains=f"\n{word}")
-    rank = Case(
-        When(folded_names__contains=f"\n{query.folded}\n", then=Value(3.0)),
-        When(in_names, then=Value(2.0)),
-        *(When(_page_is(page), then=Value(1.0 + score / 100)) for page, score in close.items()),
-        default=Value(1.0),
-        output_field=FloatField(),
-    )
-    return matches.annotate(rank=rank)
-
-
 # Both ------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Match:
-    pk: int
-    kind: str
-    tagged: bool  # carries the tag asked for (True when none was)
-
-
-def _matched(matches, tag: str | None) -> list[_Match]:
-    """Every match as (id, kind, tagged): the one pass over the index that facets come from."""
+def _kind_counts(matches, tag: str | None) -> Counter:
+    """How many matches of each kind carry the tag asked for (all of them when none was)."""
     if tag:
         through = SearchDocument.tags.through.objects.filter(
             searchdocument_id=OuterRef("pk"), tag__slug=tag
         )
-        matches = matches.annotate(tagged=Exists(through))
-    else:
-        matches = matches.annotate(tagged=Value(True))
-    return [_Match(*row) for row in matches.order_by().values_list("pk", "kind", "tagged")]
+        matches = matches.filter(Exists(through))
+    return Counter(dict(matches.order_by().values_list("kind").annotate(n=Count("pk"))))
 
 
-def _kind_facets(matched: list[_Match], kind: str | None) -> list[Facet]:
-    counts = Counter(match.kind for match in matched if match.tagged)
+def _kind_facets(counts: Counter, kind: str | None) -> list[Facet]:
     return [
         Facet(value, label, counts[value], selected=value == kind)
         for value, label in KIND_LABELS.items()
@@ -285,19 +275,13 @@ def _kind_facets(matched: list[_Match], kind: str | None) -> list[Facet]:
     ]
 
 
-def _tag_facets(ids: list[int], tag: str | None) -> list[Facet]:
-    if not ids:
-        return []
+def _tag_facets(matches, tag: str | None) -> list[Facet]:
     tags = (
-        Tag.objects.filter(search_documents__in=_these(ids))
+        Tag.objects.filter(search_documents__in=matches.order_by().values("pk"))
         .annotate(n=Count("search_documents"))
         .order_by("-n", "name")[:TAG_FACETS]
     )
     return [Facet(t.slug, t.name, t.n, selected=t.slug == tag) for t in tags]
-
-
-def _these(ids: list[int]) -> list[int]:
-    return ids if _postgres() else ids[:MAX_SQLITE_IDS]
 
 
 def _snippet(row, headline: str | None, words: list[str]) -> SafeString:
@@ -308,16 +292,18 @@ def _snippet(row, headline: str | None, words: list[str]) -> SafeString:
     return mark_safe(headline_html(headline or ""))
 
 
-def _page_rows(ids: list[int], parsed: Query, close: dict, page: int) -> list[SearchDocument]:
+def _page_rows(chosen, parsed: Query, close: dict, found: SearchResults) -> list:
     """One page of the chosen documents, best first, with their tags."""
-    chosen = SearchDocument.objects.filter(pk__in=ids)
+    start = (found.page - 1) * PER_PAGE
+    end = start + PER_PAGE
     if _postgres():
-        ranked, listed = _pg_ranked(chosen, parsed), LISTED_FIELDS
+        ranked, order = _pg_ranked(chosen, parsed, found.total, end)
+        listed = LISTED_FIELDS
     else:
-        ranked, listed = _sqlite_ranked(chosen, parsed, close), (*LISTED_FIELDS, "text")
-    start = (page - 1) * PER_PAGE
-    ordered = ranked.only(*listed).prefetch_related("tags").order_by("-rank", "title", "pk")
-    return list(ordered[start : start + PER_PAGE])
+        ranked, order = sqlite_ranked(chosen, parsed, close), ("-rank",)
+        listed = (*LISTED_FIELDS, "text")
+    ordered = ranked.only(*listed).prefetch_related("tags").order_by(*order, "title", "pk")
+    return list(ordered[start:end])
 
 
 def _result(row, snippet: SafeString) -> SearchResult:
@@ -338,29 +324,34 @@ def search(
     """What the user may see that matches the query, a page at a time, best first.
 
     kind narrows to actor, faction, event or source; tag to one tag slug. The facets count
-    what matches across the other filter, so that each can be changed. The index is read
-    once for the matches; ranking and snippets are computed for the chosen ones only.
+    what matches across the other filter, so that each can be changed. Counts and facets are
+    computed in the database; ranking and snippets for the chosen ones only.
     """
     parsed = parse_query(query)
     found = SearchResults(query=parsed)
     if not parsed:
         return found
+    with _index_scans():
+        return _search(found, parsed, user=user, kind=kind, tag=tag, page=page)
+
+
+def _search(found: SearchResults, parsed: Query, *, user, kind, tag, page) -> SearchResults:
     documents = _visible(user)
     if _postgres():
         close, matches = {}, _pg_matching(documents, parsed)
     else:
-        close = _close_names(parsed, user)
-        matches = _sqlite_matching(documents, parsed, close)
-    matched = _matched(matches, tag)
-    found.kinds = _kind_facets(matched, kind)
-    of_kind = [match for match in matched if not kind or match.kind == kind]
-    found.tags = _tag_facets([match.pk for match in of_kind], tag)
-    chosen = [match.pk for match in of_kind if match.tagged]
-    found.total = len(chosen)
+        close = close_names(parsed, user)
+        matches = sqlite_matching(documents, parsed, close)
+    counts = _kind_counts(matches, tag)
+    found.kinds = _kind_facets(counts, kind)
+    of_kind = matches.filter(kind=kind) if kind else matches
+    found.tags = _tag_facets(of_kind, tag)
+    chosen = of_kind.filter(tags__slug=tag) if tag else of_kind
+    found.total = counts[kind] if kind else counts.total()
     found.page = min(max(1, page), found.num_pages)
-    if not chosen:
+    if not found.total:
         return found
-    rows = _page_rows(_these(chosen), parsed, close, found.page)
+    rows = _page_rows(chosen, parsed, close, found)
     if _postgres():
         headlines = _pg_snippets(rows, parsed)
         snippets = [_snippet(row, headlines.get(row.pk), parsed.words) for row in rows]

@@ -75,18 +75,29 @@ def _folded_copies(fields: dict, tag_names: list[str]) -> dict:
     }
 
 
-def _vector(fields: dict, tag_names: list[str]):
-    """The weighted search vector of a document, from folded copies of its parts."""
-    parts = [
-        fields["names"],
-        " ".join([fields["summary"], *tag_names]),
-        fields["text"][:MAX_INDEXED_CHARS],
-    ]
+def _weighted(parts: list[str]):
     vectors = [
         SearchVector(Value(fold(part)), weight=weight, config=CONFIG)
-        for part, weight in zip(parts, WEIGHTS, strict=True)
+        for part, weight in zip(parts, WEIGHTS, strict=False)
     ]
-    return vectors[0] + vectors[1] + vectors[2]
+    combined = vectors[0]
+    for vector in vectors[1:]:
+        combined = combined + vector
+    return combined
+
+
+def _head(fields: dict, tag_names: list[str]) -> list[str]:
+    return [fields["names"], " ".join([fields["summary"], *tag_names])]
+
+
+def _vector(fields: dict, tag_names: list[str]):
+    """The weighted search vector of a document, from folded copies of its parts."""
+    return _weighted([*_head(fields, tag_names), fields["text"][:MAX_INDEXED_CHARS]])
+
+
+def head_vector(fields: dict, tag_names: list[str]):
+    """The vector of names (A) and summary and tags (B) only: what ranks many matches."""
+    return _weighted(_head(fields, tag_names))
 
 
 def search_document_update(obj) -> SearchDocument:
@@ -101,7 +112,7 @@ def search_document_update(obj) -> SearchDocument:
     document.tags.set(tags)
     if _postgres():
         SearchDocument.objects.filter(pk=document.pk).update(
-            search_vector=_vector(fields, tag_names)
+            search_vector=_vector(fields, tag_names), head_vector=head_vector(fields, tag_names)
         )
     return document
 

@@ -193,3 +193,20 @@ def test_the_team_sees_drafts_marked_as_drafts():
         ("Kabul draft", False),
         ("Kabul private", False),
     }
+
+
+def test_past_the_ranked_pool_the_best_still_come_first_and_every_match_is_paged(
+    postgres_only, monkeypatch
+):
+    # 25 matches against a pool of 22: page 1 is drawn from the pool, page 2 from the pool and
+    # the rest ranked by names alone.
+    monkeypatch.setattr("wiki.search.RANKED_POOL", 22)
+    for number in range(PER_PAGE + 4):
+        page(f"Notes {number:02}", body="Panjshir is a valley.")
+    page("Panjshir")
+    first = search("Panjshir", user=AnonymousUser())
+    second = search("Panjshir", user=AnonymousUser(), page=2)
+    assert first.total == PER_PAGE + 5
+    assert first.results[0].title == "Panjshir"
+    seen = [r.title for r in first.results + second.results]
+    assert len(seen) == len(set(seen)) == PER_PAGE + 5
