@@ -221,8 +221,22 @@ def author_name(record) -> str:
 # Revision lists
 
 
+class SizeChangeShown:
+    """How a revision row shows its `size_change`: "+12" and the CSS class of its colour."""
+
+    size_change: int
+
+    @property
+    def size_change_display(self) -> str:
+        return signed(self.size_change)
+
+    @property
+    def size_class(self) -> str:
+        return size_class(self.size_change)
+
+
 @dataclass
-class RevisionRow:
+class RevisionRow(SizeChangeShown):
     """One line of a history list."""
 
     history_id: int
@@ -240,14 +254,6 @@ class RevisionRow:
     url: str = ""  # the revision's page
     diff_url: str = ""  # the diff against the revision before it
     picked: str = ""  # "old" or "new": the compare form's default choice
-
-    @property
-    def size_change_display(self) -> str:
-        return signed(self.size_change)
-
-    @property
-    def size_class(self) -> str:
-        return size_class(self.size_change)
 
     @property
     def has_details(self) -> bool:

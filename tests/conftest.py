@@ -4,7 +4,7 @@ from django.db import connection
 from django.test import Client
 
 from sources import public_cache
-from tests.factories import editor
+from tests.factories import curator, editor
 
 
 @pytest.fixture(autouse=True)
@@ -33,4 +33,20 @@ def team(team_user):
     """A browser logged in as an editor (the `client` fixture stays anonymous)."""
     browser = Client()
     browser.force_login(team_user)
+    return browser
+
+
+@pytest.fixture
+def editor_client(db):
+    """A browser logged in as a fresh editor."""
+    browser = Client()
+    browser.force_login(editor())
+    return browser
+
+
+@pytest.fixture
+def curator_client(db):
+    """A browser logged in as a fresh curator."""
+    browser = Client()
+    browser.force_login(curator())
     return browser

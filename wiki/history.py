@@ -22,10 +22,9 @@ from sources.history import (
     NEWEST_FIRST,
     PER_PAGE,
     FieldChange,
+    SizeChangeShown,
     field_changes,
     short_date,
-    signed,
-    size_class,
     tag_names,
     tracked_fields,
 )
@@ -184,7 +183,7 @@ RELATION_ENDS = {
 
 
 @dataclass
-class FeedRow:
+class FeedRow(SizeChangeShown):
     """One revision in the change feed."""
 
     date: object
@@ -201,14 +200,6 @@ class FeedRow:
     history_url: str = ""
     is_public: bool | None = None  # as of this revision; None for relations
     changes: list[FieldChange] = field(default_factory=list)  # relations: what changed
-
-    @property
-    def size_change_display(self) -> str:
-        return signed(self.size_change)
-
-    @property
-    def size_class(self) -> str:
-        return size_class(self.size_change)
 
     @cached_property
     def when(self) -> str:

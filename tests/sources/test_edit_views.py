@@ -6,7 +6,6 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
-from django.test import Client
 from django.urls import reverse
 
 from sources.citation_refs import CitationRef, parse_group
@@ -19,7 +18,6 @@ from tests.factories import (
     SourceFactory,
     UserFactory,
     curator,
-    editor,
 )
 from wiki.services import page_save, relation_save
 
@@ -48,20 +46,6 @@ north has raised eyebrows in Afghanistan.</p>
 </article><footer>Republish this article</footer></body></html>"""
 
 NEW = reverse("sources:source-create")
-
-
-@pytest.fixture
-def editor_client():
-    browser = Client()
-    browser.force_login(editor())
-    return browser
-
-
-@pytest.fixture
-def curator_client():
-    browser = Client()
-    browser.force_login(curator())
-    return browser
 
 
 def form_data(**overrides):

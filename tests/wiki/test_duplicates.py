@@ -1,10 +1,9 @@
 """Warning before a duplicate page is made: the name matcher as a table, then the forms."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from tests.factories import ActorFactory, EventFactory, FactionFactory, editor
+from tests.factories import ActorFactory, EventFactory, FactionFactory
 from wiki.duplicates import (
     Candidate,
     close_keys,
@@ -149,13 +148,6 @@ def test_page_duplicates_includes_drafts_and_leaves_out_the_page_itself():
 
 # ---------------------------------------------------------------------------------------------
 # The new-page form: warn, then create once the editor confirms
-
-
-@pytest.fixture
-def editor_client(db):
-    browser = Client()
-    browser.force_login(editor())
-    return browser
 
 
 @pytest.fixture

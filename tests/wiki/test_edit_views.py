@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 
 from sources.models import Citation, CitationUse
@@ -12,8 +11,6 @@ from tests.factories import (
     FactionFactory,
     MembershipFactory,
     SourceFactory,
-    curator,
-    editor,
 )
 from wiki.models import Actor, Event, Faction, Membership, Name, Participation
 from wiki.services import page_save, relation_save
@@ -32,20 +29,6 @@ BASE = f'First paragraph. [@src "{QUOTE}"]\n\nSecond paragraph. [@src "{QUOTE}"]
 @pytest.fixture
 def source():
     return SourceFactory(key="src", title="The background report")
-
-
-@pytest.fixture
-def editor_client():
-    browser = Client()
-    browser.force_login(editor())
-    return browser
-
-
-@pytest.fixture
-def curator_client():
-    browser = Client()
-    browser.force_login(curator())
-    return browser
 
 
 def create_url(segment, **params):

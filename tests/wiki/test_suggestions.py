@@ -3,10 +3,9 @@
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
-from tests.factories import ActorFactory, EventFactory, FactionFactory, editor
+from tests.factories import ActorFactory, EventFactory, FactionFactory
 from wiki.services import page_save
 from wiki.suggestions import LIMIT
 
@@ -29,13 +28,6 @@ def wiki():
     )
     a_page(FactionFactory, title="Northern Alliance", slug="northern-alliance")
     a_page(EventFactory, title="Assassination of Massoud", slug="assassination", is_public=False)
-
-
-@pytest.fixture
-def editor_client():
-    browser = Client()
-    browser.force_login(editor())
-    return browser
 
 
 def suggest(client, q):
