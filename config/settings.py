@@ -48,7 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.refuse_nul_characters",
+    "sources.common.middleware.refuse_nul_characters",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -69,7 +69,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 # manage.py benchmark_public serves its reference view from a URLconf of its own.
-ROOT_URLCONF = "config.benchmark_urls" if env_flag("ATTEST_BENCHMARK") else "config.urls"
+ROOT_URLCONF = "wiki.benchmarks.urls" if env_flag("ATTEST_BENCHMARK") else "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
@@ -83,7 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "sources.context_processors.team",
+                "sources.common.context_processors.team",
             ],
         },
     },
@@ -98,9 +98,10 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rendered public pages (sources.public_cache). Per process by default, which needs no server;
-# CACHE_BACKEND/CACHE_LOCATION choose a shared one, e.g. django.core.cache.backends.redis.RedisCache
-# with redis://127.0.0.1:6379. Pages are keyed by the state of the content, never by time alone.
+# Rendered public pages (sources.common.public_cache). Per process by default, which needs
+# no server; CACHE_BACKEND/CACHE_LOCATION choose a shared one, e.g.
+# django.core.cache.backends.redis.RedisCache with redis://127.0.0.1:6379. Pages are keyed by
+# the state of the content, never by time alone.
 CACHES = {
     "default": {
         "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),

@@ -20,9 +20,9 @@ from simple_history.models import to_historic
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
-from .models import Citation, Source
-from .permissions import is_curator
-from .services import source_save
+from sources.common.permissions import is_curator
+from sources.models import Citation, Source
+from sources.services import source_save
 
 RECORD_FIELDS = ("tag_list", "created_by", "created_at", "updated_by", "updated_at")
 

@@ -11,10 +11,11 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from taggit.models import Tag
 
-from . import anchoring, importing
-from .citation_refs import CitationRef, CitationSyntaxError, format_ref
-from .model_bases import format_tags
-from .models import Source
+from sources.citations import anchoring
+from sources.citations.syntax import CitationRef, CitationSyntaxError, format_ref
+from sources.common.models import format_tags
+from sources.importing import documents as importing
+from sources.models import Source
 
 DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 EDTF_HELP = "EDTF: 1997, 1992-04, 2021-08-15, 1997~ (approximate), 1990/1992 (range)"

@@ -18,8 +18,8 @@ from django.db.models.functions import Greatest, Substr
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from .models import Mention, Source
-from .permissions import can_read_drafts
+from sources.common.permissions import can_read_drafts
+from sources.models import Mention, Source
 
 SNIPPET_WIDTH = 80  # characters of context on each side of a mention
 PASSAGE_WIDTH = 160  # at most this much on each side of a mention in a suggested passage

@@ -8,7 +8,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from .model_bases import (
+from sources.common.models import (
     DatedModel,
     EDTFField,
     PublishableQuerySet,

@@ -10,9 +10,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Source
-from .selectors import CitingRow, source_reading
-from .services import source_save
+from sources.models import Source
+from sources.selectors import CitingRow, source_reading
+from sources.services import source_save
 
 
 def public_citers(source: Source) -> list[CitingRow]:

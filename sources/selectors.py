@@ -10,10 +10,10 @@ from functools import cache
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import F, Q, prefetch_related_objects
 
-from .dates import date_display, span_display  # noqa: F401 - re-exported for the wiki
-from .mention_reading import SourceMentions, source_mentions
-from .models import Citation, CitationUse, Source
-from .permissions import can_read_drafts
+from sources.common.dates import date_display, span_display  # noqa: F401 - re-exported for the wiki
+from sources.common.permissions import can_read_drafts
+from sources.mention_reading import SourceMentions, source_mentions
+from sources.models import Citation, CitationUse, Source
 
 # ---------------------------------------------------------------------------------------------
 # The source list

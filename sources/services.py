@@ -5,12 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from . import anchoring
-from .citation_refs import CitationRef
-from .model_bases import format_tags
-from .models import Citation, CitationUse, Source
-from .reanchoring import citations_reanchor
-from .signals import source_saved
+from sources.citations import anchoring
+from sources.citations.reanchoring import citations_reanchor
+from sources.citations.syntax import CitationRef
+from sources.common.models import format_tags
+from sources.models import Citation, CitationUse, Source
+from sources.signals import source_saved
 
 
 def _missing_quote_message(source: Source, quote: str) -> str:

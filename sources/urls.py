@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views, views_edit, views_history
+from sources.views import edit as views_edit
+from sources.views import history as views_history
+from sources.views import read as views
 
 app_name = "sources"
 urlpatterns = [

@@ -3,7 +3,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
-from sources import public_cache
+from sources.common import public_cache
 from tests.factories import curator, editor
 
 

@@ -223,8 +223,8 @@ def _relate(factory, writer, quote, **ends):
 def build(monkeypatch) -> dict:
     """Plant the world; returns what URLs are built from (slugs, keys, revisions, ids)."""
     # Two to a page, so that a handful of rows give the lists a second and third page.
-    monkeypatch.setattr("wiki.views.PER_PAGE", 2)
-    monkeypatch.setattr("sources.views.PER_PAGE", 2)
+    monkeypatch.setattr("wiki.views.pages.PER_PAGE", 2)
+    monkeypatch.setattr("sources.views.read.PER_PAGE", 2)
     writer, curator = _people()
     public_source, hidden_source = _sources(writer)
     hidden_actor, hidden_faction, hidden_event = _hidden_pages(writer)

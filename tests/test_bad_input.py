@@ -18,7 +18,7 @@ from sources.models import Source
 from sources.services import source_save
 from tests.factories import ActorFactory, EventFactory, FactionFactory, SourceFactory, editor
 from tests.test_csrf import database_rows
-from wiki.markup import MAX_BODY_CHARS, MAX_CITATIONS, MAX_LINES
+from wiki.markup.parse import MAX_BODY_CHARS, MAX_CITATIONS, MAX_LINES
 from wiki.models import Actor
 from wiki.services import page_save
 

@@ -19,11 +19,18 @@ from sources.admin import (
     edtf_column,
     record_fieldset,
 )
-from sources.citation_refs import parse_evidence
-
-from .models import ENTRY_MODELS, Actor, Event, Faction, FactionRelation, Membership, Participation
-from .services import page_delete, page_save, relation_save
-from .validation import body_errors, citation_errors
+from sources.citations.syntax import parse_evidence
+from wiki.markup.validation import body_errors, citation_errors
+from wiki.models import (
+    ENTRY_MODELS,
+    Actor,
+    Event,
+    Faction,
+    FactionRelation,
+    Membership,
+    Participation,
+)
+from wiki.services import page_delete, page_save, relation_save
 
 
 class PageAdminForm(TaggedAdminForm):

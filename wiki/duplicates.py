@@ -25,8 +25,8 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from rapidfuzz import fuzz, process
 
-from . import names
-from .models import Name
+from wiki import names
+from wiki.models import Name
 
 # A score (0–100) at or above this is close enough to ask "did you mean …?".
 CUTOFF = 85

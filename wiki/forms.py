@@ -19,14 +19,13 @@ from django.db.models import Q
 from django.utils.text import slugify
 from taggit.forms import TagField, TagWidget
 
-from sources.citation_refs import parse_evidence
+from sources.citations.syntax import parse_evidence
+from sources.common.models import format_tags
+from sources.common.permissions import can_change_page
 from sources.forms import validate_tags
-from sources.model_bases import format_tags
-from sources.permissions import can_change_page
-
-from . import duplicates, names
-from .models import Actor, Event, Faction, FactionRelation, Membership, Name, Participation
-from .validation import body_errors, citation_errors
+from wiki import duplicates, names
+from wiki.markup.validation import body_errors, citation_errors
+from wiki.models import Actor, Event, Faction, FactionRelation, Membership, Name, Participation
 
 BODY_HELP = (
     "Markdown. Link with [[Title]] or [[Title|label]]; cite with "

@@ -9,7 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from sources.model_bases import (
+from sources.common.models import (
     DatedModel,
     EDTFField,
     PublishableQuerySet,

@@ -13,12 +13,11 @@ from django.http import Http404
 from django.urls import reverse
 from taggit.models import Tag
 
+from sources.common.permissions import can_read_drafts
 from sources.mention_reading import entry_mentions  # noqa: F401 - for the entry page
 from sources.models import CitationUse, Source
-from sources.permissions import can_read_drafts
 from sources.selectors import date_display, span_display
-
-from .models import (
+from wiki.models import (
     ENTRY_MODEL_BY_SEGMENT,
     ENTRY_MODELS,
     Actor,

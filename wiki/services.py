@@ -4,21 +4,21 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from sources.citation_refs import CitationSyntaxError, parse_evidence
-from sources.model_bases import format_tags
+from sources.citations.syntax import CitationSyntaxError, parse_evidence
+from sources.common.models import format_tags
+from sources.common.permissions import is_curator
 from sources.models import Citation, CitationUse
-from sources.permissions import is_curator
 from sources.services import citation_uses_replace, citations_resolve
-
-from . import markup, merging, names
-from .mention_index import (
+from wiki import merging, names
+from wiki.markup import parse as markup
+from wiki.mentions.index import (
     entry_keys,
     entry_keys_stored,
     mentions_entry_forget,
     mentions_names_changed,
 )
-from .models import Name, PageLink
-from .search_index import search_document_delete, search_document_update
+from wiki.models import Name, PageLink
+from wiki.search.index import search_document_delete, search_document_update
 
 
 def _refs_in(text: str, *, parse):

@@ -1,6 +1,10 @@
 from django.urls import path, register_converter
 
-from . import views, views_edit, views_history, views_search, views_suggest
+from wiki.views import edit as views_edit
+from wiki.views import history as views_history
+from wiki.views import pages as views
+from wiki.views import search as views_search
+from wiki.views import suggest as views_suggest
 
 
 class EntryTypeConverter:

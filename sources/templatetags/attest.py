@@ -2,7 +2,7 @@
 
 from django import template
 
-from sources.dates import date_display
+from sources.common.dates import date_display
 
 register = template.Library()
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
 from tests.factories import curator, editor
-from wiki.demo import demo_load
+from wiki.demo.loader import demo_load
 from wiki.models import Actor
 from wiki.services import page_save
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.contrib.auth.models import Group, User
 
-from sources.citation_refs import CitationRef, format_ref
+from sources.citations.syntax import CitationRef, format_ref
 from sources.models import Citation, Source
 from sources.services import source_save
 from tests.factories import SAMPLE_TEXT

@@ -11,8 +11,8 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.test import RequestFactory
 
-from sources import public_cache
-from sources.public_cache import cache_public_page
+from sources.common import public_cache
+from sources.common.public_cache import cache_public_page
 from sources.publishing import source_publish
 from sources.services import source_save
 from tests.factories import (

@@ -5,9 +5,9 @@ from collections import defaultdict
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.text import Truncator
 
+from sources.citations.reanchoring import OrphanedCitation, ReanchorReport, citations_reanchor_all
+from sources.common.progress import ProgressBar
 from sources.models import CitationUse, Source
-from sources.progress import ProgressBar
-from sources.reanchoring import OrphanedCitation, ReanchorReport, citations_reanchor_all
 
 QUOTE_WIDTH = 80
 IDS_PER_QUERY = 500

@@ -1,7 +1,7 @@
 """python manage.py benchmark_citations: how long anchoring, saving and reading citations take."""
 
-from wiki.benchmark_report import SizedBenchmarkCommand
-from wiki.benchmarks import Sizes, benchmarks_run
+from wiki.benchmarks.citations import Sizes, benchmarks_run
+from wiki.benchmarks.report import SizedBenchmarkCommand
 
 SIZE_HELP = {
     "repeat": "page saves (each on a fresh page) and page reads to time",

@@ -6,7 +6,7 @@ from dataclasses import fields
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from wiki.public_benchmark import Settings, benchmark_run, report_text
+from wiki.benchmarks.public import Settings, benchmark_run, report_text
 
 SETTING_HELP = {
     "workers": "gunicorn worker processes",

@@ -1,7 +1,7 @@
 """python manage.py benchmark_search: search latency and mention indexing on a synthetic corpus."""
 
-from wiki.benchmark_report import SizedBenchmarkCommand
-from wiki.search_benchmark import Sizes, benchmarks_run
+from wiki.benchmarks.report import SizedBenchmarkCommand
+from wiki.benchmarks.search import Sizes, benchmarks_run
 
 SIZE_HELP = {
     "sources": "synthetic sources",

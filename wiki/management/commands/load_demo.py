@@ -5,7 +5,7 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from wiki.demo import demo_accounts_ensure, demo_load
+from wiki.demo.loader import demo_accounts_ensure, demo_load
 
 
 class Command(BaseCommand):

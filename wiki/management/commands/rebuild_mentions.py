@@ -5,9 +5,9 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from sources.common.progress import ProgressBar
 from sources.models import Mention
-from sources.progress import ProgressBar
-from wiki.mention_index import mentions_rebuild_all
+from wiki.mentions.index import mentions_rebuild_all
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from sources.progress import ProgressBar
-from wiki.search_index import search_index_rebuild
+from sources.common.progress import ProgressBar
+from wiki.search.index import search_index_rebuild
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sources.progress import ProgressBar
-from wiki.backup import BackupError, backup_restore
+from sources.common.progress import ProgressBar
+from wiki.backup.archive import BackupError, backup_restore
 
 
 class Command(BaseCommand):

@@ -1,0 +1,169 @@
+"""Creating and editing sources in the browser; publishing them; citing a passage on a page."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from sources.common.permissions import can_edit, can_publish
+from sources.forms import MAX_PASSAGE, CiteOnForm, ImportForm, SourceForm, one_line
+from sources.models import Citation, Source
+from sources.publishing import source_publish as publish_source
+from sources.services import source_save
+
+
+def _allowed(test):
+    """A view for those who pass test: the public is sent to log in, others refused."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not test(request.user):
+                raise PermissionDenied("Your account may not do this.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+team_required = _allowed(can_edit)
+curator_required = _allowed(can_publish)
+
+
+@team_required
+def source_create(request):
+    """A new source in two steps: paste or upload a document, then confirm the proposed form."""
+    if request.method == "POST" and "read" in request.POST:
+        import_form = ImportForm(request.POST, request.FILES)
+        if import_form.is_valid():
+            document = import_form.cleaned_data["document"]
+            form = SourceForm.from_import(document)
+            return _form_page(request, form, document=document)
+        return render(request, "sources/source_import.html", {"form": import_form})
+    if request.method == "POST":
+        form = SourceForm(request.POST)
+        if form.is_valid():
+            source = _save(form, request.user)
+            messages.success(request, f"Source “{source.key}” created.")
+            return redirect(source)
+        return _form_page(request, form)
+    if "manual" in request.GET:
+        return _form_page(request, SourceForm())
+    return render(request, "sources/source_import.html", {"form": ImportForm()})
+
+
+@team_required
+def source_edit(request, key):
+    """Edit a source; a changed text re-anchors its citations and the editor is told how."""
+    source = get_object_or_404(Source.objects.visible_to(request.user), key=key)
+    old_text, current = source.text, _latest_revision(source)
+    data = request.POST if request.method == "POST" else None
+    count = source.citations.count()
+    form = SourceForm(data, instance=source, current_revision=current, citation_count=count)
+    if data is not None and form.is_valid():
+        before = _placements(source) if form.cleaned_data["text"] != old_text else None
+        source = _save(form, request.user)
+        messages.success(request, f"Source “{source.key}” saved.")
+        if before:
+            messages.info(request, _reanchor_message(before, _placements(source)))
+        return redirect(source)
+    return _form_page(request, form)
+
+
+@require_POST
+@curator_required
+def source_publish(request, key):
+    """Publish or unpublish (POST publish=1 or 0); unpublishing names the pages in the way."""
+    source = get_object_or_404(Source, key=key)
+    publish = request.POST.get("publish") == "1"
+    try:
+        publish_source(source=source, user=request.user, publish=publish)
+    except ValidationError as refusal:
+        for message in refusal.messages:
+            messages.error(request, message)
+    else:
+        done = "published" if publish else "unpublished: only the team sees it now"
+        messages.success(request, f"Source “{source.key}” {done}.")
+    return redirect(source)
+
+
+@team_required
+def source_cite_on(request, key):
+    """Cite a passage of the source on a page: check the words, then open the page's editor."""
+    source = get_object_or_404(Source.objects.visible_to(request.user), key=key)
+    if request.method == "POST":
+        form = CiteOnForm(request.POST, source=source)
+        if form.is_valid():
+            return redirect(form.url)
+    else:
+        passage = one_line(request.GET.get("passage", ""))[:MAX_PASSAGE]
+        form = CiteOnForm(source=source, initial={"passage": passage})
+    context = {"source": source, "form": form, "page_titles": form.page_titles()}
+    return render(request, "sources/cite_on.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _form_page(request, form, **context):
+    return render(request, "sources/source_form.html", {"form": form, **context})
+
+
+def _save(form, user):
+    return source_save(
+        source=form.save(commit=False),
+        user=user,
+        change_reason=form.cleaned_data["change_reason"],
+        tags=form.cleaned_data["tags"],
+    )
+
+
+def _latest_revision(source):
+    """The newest history row, without the (long) text it holds: one query."""
+    return (
+        source.history.select_related("history_user")
+        .only("history_id", "history_date", "history_user", "history_user__username")
+        .order_by("-history_id")
+        .first()
+    )
+
+
+def _placements(source) -> dict[int, tuple]:
+    """Where each quoted citation of the source points, to compare across a save."""
+    citations = Citation.objects.filter(source=source).exclude(quote="")
+    return {pk: rest for pk, *rest in citations.values_list("pk", "quote", "start", "status")}
+
+
+def _reanchor_message(before: dict, after: dict) -> str:
+    """What re-anchoring did to the citations, in the words of an editor."""
+    orphaned = Citation.Status.ORPHANED
+    counts = {"moved": 0, "re-quoted": 0, "orphaned": 0, "found again": 0}
+    for pk, (quote, start, status) in after.items():
+        old_quote, old_start, old_status = before.get(pk, (quote, start, status))
+        if status == orphaned and old_status != orphaned:
+            counts["orphaned"] += 1
+        elif old_status == orphaned and status != orphaned:
+            counts["found again"] += 1
+        elif quote != old_quote:
+            counts["re-quoted"] += 1
+        elif start != old_start:
+            counts["moved"] += 1
+    changes = ", ".join(f"{n} {outcome}" for outcome, n in counts.items() if n)
+    if not changes:
+        if len(after) == 1:
+            return "The text changed; its citation still points at its passage."
+        return f"The text changed; its {len(after)} citations still point at their passages."
+    noun = "citation" if len(after) == 1 else f"{len(after)} citations"
+    message = f"The text changed, so Attest anchored its {noun} again: {changes}."
+    if counts["orphaned"]:
+        message += (
+            " Orphaned passages are listed on the source page and flagged on the pages that "
+            "cite them."
+        )
+    return message

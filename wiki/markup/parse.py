@@ -1,0 +1,285 @@
+"""The wiki markup: CommonMark with [[links]] and [@key "quoted"] citations, read and rendered.
+
+A statement is a sentence of prose in a paragraph, whether the paragraph stands alone, sits in a
+list item or in a block quote (a quotation needs its source like any other statement). Headings,
+code and tables are not statements, and neither is a sentence whose words all sit inside links
+(a "see also" item is navigation). Sentence boundaries come from sentencex.
+
+A sentence is sourced when a citation stands inside it or after it in the same paragraph: a
+citation covers the text before it back to the previous one. A citation at the very start of a
+paragraph covers nothing. Sentences after a paragraph's last citation are unsourced, and render
+with a "citation needed" mark right after them.
+"""
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import nh3
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
+
+from sources.citations.syntax import CitationRef
+from wiki.markup.plugins import MarkupError, make_markdown
+from wiki.markup.statements import count_statements
+
+# markdown-it-py reads markup-dense text (thousands of one-word list items, runs of emphasis or
+# brackets) at up to 17 microseconds a character; this cap keeps any body within about 2 s. It
+# is some 10,000 words with their citations, past where Wikipedia advises splitting an article.
+MAX_BODY_CHARS = 100_000
+# Each [@…] costs a footnote to render and a passage to look up on save; a cited sentence every
+# ten words of a full-length page stays well below this.
+MAX_CITATIONS = 1_000
+# Block markup costs markdown-it some 40 microseconds a line (25,000 one-word list items take
+# over a second); a long list of names fills a few hundred.
+MAX_LINES = 5_000
+# Block containers (list items, block quotes) that markdown-it opens: it reads nothing deeper
+# than its maxNesting levels, so whatever sits below would vanish without a word.
+_CONTAINERS = frozenset({"list_item_open", "blockquote_open"})
+
+__all__ = [
+    "MAX_BODY_CHARS",
+    "MAX_CITATIONS",
+    "MAX_LINES",
+    "CitationTarget",
+    "Footnote",
+    "LinkTarget",
+    "MarkupError",
+    "ParsedPage",
+    "RenderedPage",
+    "parse",
+    "render",
+]
+
+
+@dataclass(frozen=True)
+class ParsedPage:
+    """What a page body says: its links, its citations and how much of it is sourced."""
+
+    links: tuple[str, ...]
+    citations: tuple[CitationRef, ...]
+    sentences: int
+    sourced: int
+
+    @property
+    def coverage(self) -> float:
+        """Sourced sentences over all sentences; 1.0 for a page without any."""
+        return self.sourced / self.sentences if self.sentences else 1.0
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """Where a [[link]] goes; a target that does not exist renders as a red link."""
+
+    url: str
+    exists: bool
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class CitationTarget:
+    """Where a citation's footnote points: the passage in the source viewer."""
+
+    url: str
+    label: str
+    status: str = "anchored"  # anchored | orphaned | unverified
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """One numbered entry of the reference list."""
+
+    number: int
+    ref: CitationRef
+    target: CitationTarget | None
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """A page body as sanitised HTML, with its footnotes as data for the template."""
+
+    html: str
+    footnotes: tuple[Footnote, ...]
+    sentences: int
+    sourced: int
+
+
+def parse(body: str) -> ParsedPage:
+    """The links, citations and sentence counts of a page body; MarkupError if it cannot be read."""
+    lines = body.count("\n") + 1
+    if lines > MAX_LINES:
+        raise MarkupError(
+            f"The page has {lines:,} lines, more than the {MAX_LINES:,} a page may hold: split "
+            "it into several pages"
+        )
+    tokens = _tokens(body)
+    _refuse_deep_nesting(tokens)
+    links: dict[str, None] = {}
+    citations: dict[CitationRef, None] = {}
+    cited = 0
+    for child in _inline_children(tokens):
+        if child.type == "wikilink":
+            links[child.meta["target"]] = None
+        elif child.type == "citation":
+            citations.update(dict.fromkeys(child.meta["refs"]))
+            cited += len(child.meta["refs"])
+    if cited > MAX_CITATIONS:
+        raise MarkupError(
+            f"The page has {cited:,} citations, more than the {MAX_CITATIONS:,} a page may "
+            "hold: split it into several pages"
+        )
+    sentences, sourced = count_statements(tokens, mark=False)
+    return ParsedPage(tuple(links), tuple(citations), sentences, sourced)
+
+
+def render(
+    body: str,
+    *,
+    resolve_link: Callable[[str], LinkTarget],
+    resolve_citation: Callable[[CitationRef], CitationTarget | None],
+) -> RenderedPage:
+    """A page body as sanitised HTML with footnote markers, red links and citation-needed marks.
+
+    resolve_citation is called once per distinct citation, in order of first appearance: the
+    order of parse(body).citations. A LinkTarget without a url renders as plain text.
+    """
+    tokens = _tokens(body)
+    sentences, sourced = count_statements(tokens, mark=True)
+    _attach_citations(tokens)
+    resolved = _Resolved(resolve_link, resolve_citation)
+    html = _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {"attest": resolved})
+    return RenderedPage(
+        _CLEANER.clean(html), tuple(resolved.footnotes.values()), sentences, sourced
+    )
+
+
+def _tokens(body: str) -> list[Token]:
+    if len(body) > MAX_BODY_CHARS:
+        raise MarkupError(
+            f"The page is {len(body):,} characters long, more than the {MAX_BODY_CHARS:,} "
+            "a page may hold: split it into several pages"
+        )
+    # A lone surrogate cannot cross into the Rust of nh3 and sentencex; show it as "?" instead.
+    try:
+        body.encode("utf-8")
+    except UnicodeEncodeError:
+        body = body.encode("utf-8", "replace").decode("utf-8")
+    return _MARKDOWN.parse(body, {})
+
+
+def _refuse_deep_nesting(tokens: list[Token]) -> None:
+    """MarkupError where lists or block quotes nest deeper than markdown-it reads."""
+    deepest = _MARKDOWN.options.maxNesting - 1
+    for token in tokens:
+        if token.type in _CONTAINERS and token.level >= deepest:
+            line = token.map[0] + 1 if token.map else 1
+            raise MarkupError(
+                f"Line {line} nests lists or block quotes too deeply to be read (nine lists "
+                "or nineteen quotes at most): flatten them"
+            )
+
+
+# U+2060 WORD JOINER: no line break between a sentence and the marks that follow it.
+_JOIN = "\u2060"
+
+
+def _attach_citations(tokens: list[Token]) -> None:
+    """Drop the space typed before a citation, so its marker never wraps onto a line alone."""
+    for token in tokens:
+        children = token.children or ()
+        for before, child in zip(children, children[1:], strict=False):
+            if child.type == "citation" and before.type == "text":
+                before.content = before.content.rstrip()
+
+
+def _inline_children(tokens: list[Token]) -> Iterator[Token]:
+    for token in tokens:
+        if token.type == "inline":
+            yield from token.children or ()
+
+
+# Rendering ----------------------------------------------------------------------------------
+
+
+class _Resolved:
+    """Looks each link target and each cited ref up once per render, and numbers footnotes."""
+
+    def __init__(
+        self,
+        resolve_link: Callable[[str], LinkTarget],
+        resolve_citation: Callable[[CitationRef], CitationTarget | None],
+    ):
+        self._resolve_link, self._resolve_citation = resolve_link, resolve_citation
+        self.links: dict[str, LinkTarget] = {}
+        self.footnotes: dict[CitationRef, Footnote] = {}
+        self._anchors: Counter[CitationRef] = Counter()
+
+    def link(self, target: str) -> LinkTarget:
+        if target not in self.links:
+            self.links[target] = self._resolve_link(target)
+        return self.links[target]
+
+    def footnote(self, ref: CitationRef) -> tuple[Footnote, int]:
+        if ref not in self.footnotes:
+            number = len(self.footnotes) + 1
+            self.footnotes[ref] = Footnote(number, ref, self._resolve_citation(ref))
+        self._anchors[ref] += 1
+        return self.footnotes[ref], self._anchors[ref]
+
+
+def _render_wikilink(renderer, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    target = env["attest"].link(token.meta["target"])
+    label = escapeHtml(token.content)
+    if not target.url:  # a page this reader may not see or create: plain text, no link
+        return f'<span class="wikilink-plain">{label}</span>'
+    classes, title = "wikilink", target.title
+    if not target.exists:
+        classes += " new"
+        title = f"{target.title or token.meta['target']} (page does not exist)"
+    title_attr = f' title="{escapeHtml(title)}"' if title else ""
+    return f'<a href="{escapeHtml(target.url)}" class="{classes}"{title_attr}>{label}</a>'
+
+
+def _render_citation(renderer, tokens, idx, options, env) -> str:
+    resolved = env["attest"]
+    return "".join(_footnote_ref(*resolved.footnote(ref)) for ref in tokens[idx].meta["refs"])
+
+
+def _footnote_ref(note: Footnote, anchor: int) -> str:
+    classes = " ".join(["footnote-ref", *_citation_flags(note)])
+    label = note.target.label if note.target else ""
+    title = f' title="{escapeHtml(label)}"' if label else ""
+    n = note.number
+    link = f'<a href="#fn-{n}" id="fnref-{n}-{anchor}"{title}>[{n}]</a>'
+    return f'{_JOIN}<sup class="{classes}">{link}</sup>'
+
+
+def _citation_flags(note: Footnote) -> list[str]:
+    status = note.target.status if note.target else "missing"
+    flags = []
+    if note.ref.is_whole_document or status == "unverified":
+        flags.append("unverified")
+    if status in ("orphaned", "missing"):
+        flags.append(status)
+    return flags
+
+
+def _render_citation_needed(renderer, tokens, idx, options, env) -> str:
+    return f'{_JOIN}<sup class="citation-needed"><a href="#coverage">citation needed</a></sup>'
+
+
+_MARKDOWN = make_markdown()
+_MARKDOWN.add_render_rule("wikilink", _render_wikilink)
+_MARKDOWN.add_render_rule("citation", _render_citation)
+_MARKDOWN.add_render_rule("citation_needed", _render_citation_needed)
+
+# The second wall after html=False: only what the renderer emits, only safe URL schemes.
+_CLEANER = nh3.Cleaner(
+    tags={"a", "sup", "span", "em", "strong", "code", "pre", "ul", "ol", "li", "p"}
+    | {"h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "hr", "br"}
+    | {"table", "thead", "tbody", "tr", "th", "td"},
+    attributes={"*": {"class", "id", "title"}, "a": {"href"}, "ol": {"start"}},
+    url_schemes={"http", "https", "mailto"},
+    link_rel=None,
+)

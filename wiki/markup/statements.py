@@ -1,0 +1,177 @@
+"""Statements in a page body: which sentences a citation backs, and marks after those it does not.
+
+Works on markdown-it's tokens of a parsed body (wiki.markup.parse parses and renders): a paragraph's
+inline tokens become one plain text, sentencex splits it into sentences, and a sentence counts as
+sourced when a citation follows it in its paragraph. Pure: no database access.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+from sentencex import get_sentence_boundaries
+
+# sentencex slows down quadratically on long runs of sentence ends ("!(" repeated), so a
+# paragraph is read a window at a time; paragraphs shorter than a window split exactly as
+# sentencex splits them, and an unclosed quote cannot swallow more than a window.
+_SENTENCE_WINDOW = 2_000
+_LOOKAHEAD = 200
+# A sentence end that sentencex misses: an ellipsis, or a stop inside a closing bracket, before
+# a capital letter.
+_END_BEFORE_CAPITAL = re.compile(r"(…|[.!?]+[)\]]+)(?=\s+[\"“‘'(\[]*(\w))")
+# In a block quote, a line such as "— Ahmad Shah Massoud, 1998" names the speaker: no statement.
+_ATTRIBUTION = re.compile(r"[—―–]|--")
+
+
+@dataclass
+class _Block:
+    """One paragraph's inline tokens and the plain text a reader sees in them."""
+
+    children: list[Token]
+    starts: list[int] = field(default_factory=list)  # where each child begins in text
+    text: str = ""  # citations take no room, so they never split or join sentences
+    prose: str = ""  # text with link labels blanked: words there are navigation
+    citations: list[int] = field(default_factory=list)  # offsets in text
+
+
+def count_statements(tokens: list[Token], *, mark: bool) -> tuple[int, int]:
+    # Only paragraphs hold statements; a list item's or block quote's text is a paragraph too.
+    sentences = sourced = quote_depth = 0
+    for index, token in enumerate(tokens):
+        quote_depth += (token.type == "blockquote_open") - (token.type == "blockquote_close")
+        if token.type != "inline" or tokens[index - 1].type != "paragraph_open":
+            continue
+        block = _read_block(token.children or [])
+        spans = _sentences(block, in_quote=quote_depth > 0)
+        last_citation = max(block.citations, default=-1)
+        covered = sum(start < last_citation for start, _ in spans)
+        sentences, sourced = sentences + len(spans), sourced + covered
+        if mark and covered < len(spans):
+            token.children = _insert_marks(block, [end for _, end in spans[covered:]])
+    return sentences, sourced
+
+
+def _read_block(children: list[Token]) -> _Block:
+    block, parts, prose, offset, link_depth = _Block(children), [], [], 0, 0
+    for child in children:
+        block.starts.append(offset)
+        piece = _plain(child)
+        link_depth += (child.type == "link_open") - (child.type == "link_close")
+        if child.type == "citation":
+            block.citations.append(offset)
+        parts.append(piece)
+        is_label = link_depth > 0 or child.type == "wikilink"
+        prose.append(" " * len(piece) if is_label else piece)
+        offset += len(piece)
+    block.text, block.prose = "".join(parts), "".join(prose)
+    return block
+
+
+def _plain(child: Token) -> str:
+    if child.type in ("text", "wikilink"):
+        return child.content
+    if child.type in ("softbreak", "hardbreak"):
+        return " "
+    if child.type == "code_inline":
+        return "code"  # what code says (file.txt, e.g.) must not end a sentence
+    return ""  # citations and the edges of emphasis or links take no room
+
+
+def _sentences(block: _Block, *, in_quote: bool) -> list[tuple[int, int]]:
+    """(first, past-last) visible character of each statement in the block."""
+    spans: list[tuple[int, int, bool]] = []
+    for start, end in _segments(_for_splitter(block.text)):
+        segment = block.text[start:end]
+        last = start + len(segment.rstrip())
+        if not any(char.isalnum() for char in segment):
+            if spans:  # a stray closing quote or bracket belongs to the sentence before it
+                spans[-1] = (spans[-1][0], max(spans[-1][1], last), spans[-1][2])
+            continue
+        first = start + len(segment) - len(segment.lstrip())
+        is_statement = any(char.isalnum() for char in block.prose[start:end]) and not (
+            in_quote and _ATTRIBUTION.match(block.text, first)
+        )
+        spans.append((first, last, is_statement))
+    return [(first, last) for first, last, is_statement in spans if is_statement]
+
+
+def _for_splitter(text: str) -> str:
+    """text as sentencex reads it best: the same length, so offsets still point into text."""
+    return _END_BEFORE_CAPITAL.sub(_end_first, text)
+
+
+def _end_first(match: re.Match) -> str:
+    # "(He left.) Then" ends a sentence as "(He left). Then" does; "… Then" as "... Then".
+    end = match[1]
+    if not match[2].isupper():
+        return end
+    if end == "…":
+        return "."
+    stop = end.rstrip(")]")
+    return end[len(stop) :] + stop
+
+
+def _segments(text: str) -> Iterator[tuple[int, int]]:
+    """sentencex's sentence spans of text, read a window at a time so the cost stays linear."""
+    pos = sentence_start = 0  # a sentence longer than a window carries on into the next
+    while True:
+        last_window = len(text) - pos <= _SENTENCE_WINDOW
+        cut = len(text) if last_window else _window_end(text, pos)
+        spans = [
+            (pos + found["start_index"], pos + found["end_index"])
+            for found in get_sentence_boundaries("en", text[pos:cut])
+        ] or [(pos, cut)]
+        final = spans if last_window else _settled(spans, cut)
+        if not final:
+            pos = cut
+            continue
+        final[0] = (sentence_start, final[0][1])
+        yield from final
+        if last_window:
+            return
+        pos = sentence_start = final[-1][1]
+
+
+def _settled(spans: list[tuple[int, int]], cut: int) -> list[tuple[int, int]]:
+    # Keep a boundary only with enough text after it for sentencex to judge it (an opening
+    # quote cut off at the window's end reads as a stray one); the rest is read again.
+    settled = [span for span in spans[:-1] if span[1] <= cut - _LOOKAHEAD]
+    return settled or spans[:1] if len(spans) > 1 else []
+
+
+def _window_end(text: str, pos: int) -> int:
+    # Cut between words, so that a window never splits an abbreviation such as "Gen." in two.
+    cut = text.rfind(" ", pos + 1, pos + _SENTENCE_WINDOW)
+    return cut if cut > pos else pos + _SENTENCE_WINDOW
+
+
+def _insert_marks(block: _Block, cuts: list[int]) -> list[Token]:
+    """The block's children with a citation-needed token after each cut (a sentence's end)."""
+    out: list[Token] = []
+    pending, remaining = 0, iter(cuts)
+    cut = next(remaining, None)
+    for child, start in zip(block.children, block.starts, strict=True):
+        if pending and not child.type.endswith("_close"):
+            out += [_mark() for _ in range(pending)]
+            pending = 0
+        end = start + len(_plain(child))
+        done = 0
+        while cut is not None and start < cut <= end:
+            local = cut - start
+            if child.type == "text" and local < len(child.content):
+                out += [_text(child.content[done:local]), _mark()]
+                done = local
+            else:  # at the end of this token: after any closing emphasis or link, too
+                pending += 1
+            cut = next(remaining, None)
+        out.append(_text(child.content[done:]) if done else child)
+    return out + [_mark() for _ in range(pending)]
+
+
+def _text(content: str) -> Token:
+    return Token("text", "", 0, content=content)
+
+
+def _mark() -> Token:
+    return Token("citation_needed", "", 0)
