@@ -1,18 +1,15 @@
 """Names as people type them: one normal form so that any spelling variant finds its entry."""
 
-import re
-import unicodedata
-
-_APOSTROPHES = re.compile(r"['’‘ʼ`´ʻ]")
-_NOT_WORD = re.compile(r"[\W_]+")
+from sources.common.folding import name_form
 
 
 def normalise(name: str) -> str:
-    """Case-, accent- and apostrophe-insensitive form; punctuation and spaces fold to one space."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    without_marks = "".join(char for char in decomposed if not unicodedata.combining(char))
-    without_apostrophes = _APOSTROPHES.sub("", without_marks.casefold())
-    return _NOT_WORD.sub(" ", without_apostrophes).strip()
+    """The key a name is stored and looked up under (Name.normalised): "Mas’ud" → "masud".
+
+    Case-, accent- and apostrophe-insensitive; punctuation and spaces fold to one space
+    (sources.common.folding.name_form, which search folds its words with too).
+    """
+    return name_form(name)
 
 
 def names_of(title: str, aliases: list[str]) -> list[tuple[str, bool]]:

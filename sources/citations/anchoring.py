@@ -1,7 +1,8 @@
 """Find a quoted passage in a source text, forgiving what a typist cannot see.
 
-The search runs exact, then normalised (white space, quote marks, dashes, case), then between
-the passage's old context, then (on request) fuzzy. Offsets are always into the original text.
+The search runs exact, then normalised (white space, case, and the kinds of quote mark,
+apostrophe and dash that sources.common.folding holds), then between the passage's old
+context, then (on request) fuzzy. Offsets are always into the original text.
 """
 
 import re
@@ -12,16 +13,13 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-_DOUBLE_QUOTES = '"“”„‟″«»'
-_SINGLE_QUOTES = "'’‘‛′`´ʼ"
-_DASHES = "-‐‑‒–—―−"
+from sources.common.folding import APOSTROPHES, DASHES, DOUBLE_QUOTES, quote_form_in_place
+
 # lower() writes a word-final sigma as "ς", so a quote cut mid-word must still match "σ".
 _CLASSES = {
-    c: f"[{re.escape(kinds)}]" for kinds in (_DOUBLE_QUOTES, _SINGLE_QUOTES, "σς") for c in kinds
+    c: f"[{re.escape(kinds)}]" for kinds in (DOUBLE_QUOTES, APOSTROPHES, "σς") for c in kinds
 }
-_CANONICAL = {c: kinds[0] for kinds in (_DOUBLE_QUOTES, _SINGLE_QUOTES, _DASHES) for c in kinds}
-_TOKEN = re.compile(rf"\s+|[{re.escape(_DASHES)}]+|.", re.DOTALL)
-_SPECIAL = re.compile(f"[{re.escape(''.join(_CANONICAL))}]")
+_TOKEN = re.compile(rf"\s+|[{re.escape(DASHES)}]+|.", re.DOTALL)
 _WS = re.compile(r"\s+")
 _ODD_WS = re.compile(r"\s{2,}|[^\S ]")  # everything but a lone plain space
 
@@ -124,8 +122,8 @@ def _pattern(quote: str, flags: int) -> re.Pattern[str]:
     for token in _TOKEN.findall(quote.strip()):
         if token.isspace():
             parts.append(r"\s+")
-        elif token[0] in _DASHES:
-            parts.append(f"[{re.escape(_DASHES)}]+")
+        elif token[0] in DASHES:
+            parts.append(f"[{re.escape(DASHES)}]+")
         else:
             parts.append(_CLASSES.get(token) or re.escape(token))
     return re.compile("".join(parts), flags)
@@ -214,19 +212,11 @@ def _folded(text: str):
         i = bisect_right(breaks, offset)
         return offset + (shifts[i - 1] if i else 0)
 
-    return _fold_chars("".join(parts)), to_original
+    return quote_form_in_place("".join(parts)), to_original
 
 
 def _simplify(s: str) -> str:
-    return _fold_chars(_WS.sub(" ", s))
-
-
-def _fold_chars(s: str) -> str:
-    s = _SPECIAL.sub(lambda match: _CANONICAL[match[0]], s)
-    lowered = s.lower()
-    if len(lowered) == len(s):
-        return lowered
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
+    return quote_form_in_place(_WS.sub(" ", s))
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:

@@ -8,6 +8,8 @@ from wiki.names import names_of, normalise
     [
         ("Ahmad Shah Mas'ud", "ahmad shah masud"),
         ("Ahmad Shah Mas’ud", "ahmad shah masud"),
+        ("Ahmad Shah Mas´ud", "ahmad shah masud"),  # a spacing accent as an apostrophe
+        ("Ahmad Shah Mas′ud", "ahmad shah masud"),  # and a prime
         ("MAZAR-E SHARIF", "mazar e sharif"),
         ("  Mazar-i-Sharif ", "mazar i sharif"),
         ("Hezb-e Wahdat", "hezb e wahdat"),

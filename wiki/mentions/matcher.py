@@ -1,8 +1,9 @@
 """Find where a text names entries: whole words, ignoring case, accents and apostrophes.
 
 Pure text handling for the mention index. Names and texts go through one folding, character by
-character and length-preserving (a letter folds to one letter, an apostrophe or a lone accent
-to a deletion mark, anything else to a space); runs of separators then shrink to one space.
+character and length-preserving (sources.common.folding.name_form_in_place: a letter folds to
+one letter, an apostrophe or a lone accent to a deletion mark, anything else to a space); runs
+of separators then shrink to one space.
 Because the folding keeps every character in place, a match in the folded text maps back to
 exact offsets in the original text through the few places where the text shrank.
 
@@ -12,7 +13,6 @@ text is padded too: a match is word-bounded by construction ("Masoud" never matc
 "Masoudi"). Where names overlap, the longest wins ("Ahmad Shah Massoud" over "Massoud").
 """
 
-import codecs
 import re
 import unicodedata
 from bisect import bisect_right
@@ -21,83 +21,15 @@ from dataclasses import dataclass
 
 import ahocorasick
 
-DELETED = "\x00"  # stands in for an apostrophe or a lone accent until the text shrinks
-_APOSTROPHES = frozenset("'’‘ʼ`´ʻ")
+from sources.common.folding import DELETED, name_form_in_place
+
 # A possessive "'s" ("Massoud's forces") separates, so the name before it stays a whole word.
 _POSSESSIVE = re.compile(r"\x00s(?=[ \x00]|\Z)")
 
 
-def _fold_char(char: str) -> str:
-    if char in _APOSTROPHES:
-        return DELETED
-    bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-    if not bare:
-        return DELETED  # a combining accent on its own: "é" may come as "e" + "´"
-    folded = bare.casefold()
-    if len(folded) != 1:
-        # "ß" folds to "ss", "ﬁ" to "fi": keep one character so that offsets stay put;
-        # names fold the same way, so "Strauß" still finds "STRAUß".
-        folded = char.lower() if len(char.lower()) == 1 else char
-    return folded if folded.isalnum() else " "
-
-
-class _FoldTable(dict):
-    """str.translate table: one character for every character, computed once per character."""
-
-    def __missing__(self, code: int) -> str:
-        self[code] = _fold_char(chr(code))
-        return self[code]
-
-
-# Filled for ASCII up front, so that str.translate takes its fast path on ASCII-only text.
-_FOLD = _FoldTable()
-for _code in range(128):
-    _FOLD[_code]  # noqa: B018 - fills the entry
-
-
-def _ascii_stand_ins(error: UnicodeEncodeError) -> tuple[str, int]:
-    """Codec error handler: characters that fold as the unencodable ones do, if all ASCII."""
-    folded = (_FOLD[ord(char)] for char in error.object[error.start : error.end])
-    stand_ins = "".join("'" if char == DELETED else char for char in folded)
-    if not stand_ins.isascii():
-        raise error  # a letter with no ASCII form ("ß", "ж"): _as_ascii sets it aside
-    return stand_ins, error.end
-
-
-codecs.register_error("attest-fold", _ascii_stand_ins)
-# Control characters that stand for letters with no ASCII form, so that a text with a few of
-# them ("Brunnenstraße") still takes the fast path; they fold to themselves, then back.
-_PLACEHOLDERS = "\x01\x02\x03\x04\x05\x06\x07\x08"
-_FOLD_KEEPING = {**{code: _FOLD[code] for code in range(128)}, **{ord(c): c for c in _PLACEHOLDERS}}
-
-
-def _as_ascii(text: str) -> tuple[str, dict[str, str]] | None:
-    """text with ASCII stand-ins, and what each placeholder stands for; None if it has no
-    such form (too many letters without one, or placeholders of its own)."""
-    set_aside: dict[str, str] = {}
-    while True:
-        try:
-            return text.encode("ascii", "attest-fold").decode("ascii"), set_aside
-        except UnicodeEncodeError as error:
-            if len(set_aside) == len(_PLACEHOLDERS) or any(c in text for c in _PLACEHOLDERS):
-                return None
-            run = error.object[error.start : error.end]
-            letter = next(char for char in run if not _FOLD[ord(char)].isascii())
-            placeholder = _PLACEHOLDERS[len(set_aside)]
-            set_aside[placeholder] = _FOLD[ord(letter)]
-            text = text.replace(letter, placeholder)
-
-
-def fold(text: str) -> str:
-    """text folded character by character: same length, lower-case letters, spaces, marks."""
-    if text.isascii() or (ascii_form := _as_ascii(text)) is None:
-        folded = text.translate(_FOLD)
-    else:
-        # Most texts are ASCII but for a few curly quotes and accented letters: replacing each
-        # by an ASCII character that folds the same puts str.translate on its fast path.
-        folded = ascii_form[0].translate(_FOLD_KEEPING)
-        for placeholder, letter in ascii_form[1].items():
-            folded = folded.replace(placeholder, letter)
+def match_form(text: str) -> str:
+    """text folded for matching, same length: folding.name_form_in_place, "'s" split off."""
+    folded = name_form_in_place(text)
     return _POSSESSIVE.sub(" s", folded) if DELETED in folded else folded
 
 
@@ -118,7 +50,7 @@ def squeeze(folded: str) -> str:
 
 def name_key(name: str) -> str:
     """The form a name is matched in: "Ahmad Shah Mas’ud" → "ahmad shah masud"."""
-    return squeeze(fold(name)).strip(" ")
+    return squeeze(match_form(name)).strip(" ")
 
 
 class _Shrink:
@@ -200,15 +132,15 @@ class Matcher:
 
     def occurs_in(self, text: str) -> bool:
         """Whether any key occurs in text as whole words."""
-        return next(self._spans(squeeze(fold(text))), None) is not None
+        return next(self._spans(squeeze(match_form(text))), None) is not None
 
     def keys_in(self, text: str) -> set[str]:
         """Every key that occurs in text as whole words, overlapped or not; no offsets."""
-        return {key for _, _, key in self._spans(squeeze(fold(text)))}
+        return {key for _, _, key in self._spans(squeeze(match_form(text)))}
 
     def find(self, text: str) -> list[Found]:
         """The mentions in text, in order: where names overlap, the longest (then first) wins."""
-        folded = fold(text)
+        folded = match_form(text)
         spans = sorted(self._spans(squeeze(folded)), key=lambda span: (span[0], -span[1]))
         if not spans:
             return []

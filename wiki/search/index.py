@@ -15,7 +15,7 @@ from django.db.models import Value
 from sources.models import Source
 from wiki import names
 from wiki.models import ENTRY_MODELS, SearchDocument
-from wiki.search.text import clean, fold, plain_body
+from wiki.search.text import clean, plain_body, search_form
 
 # The text search configuration of the vector and of every query (stemming, stop words). The
 # text is folded in Python first, so accents and apostrophes never reach PostgreSQL.
@@ -65,9 +65,9 @@ def _folded_copies(fields: dict, tag_names: list[str]) -> dict:
     """SQLite's searchable copies: names between newlines, all words each after a space."""
     if _postgres():
         return {"folded_names": "", "folded": ""}
-    folded_names = [fold(name) for name in fields["names"].splitlines()]
-    everything = [*folded_names, fold(fields["summary"]), *map(fold, tag_names)]
-    everything.append(fold(fields["text"][:MAX_INDEXED_CHARS]))
+    folded_names = [search_form(name) for name in fields["names"].splitlines()]
+    everything = [*folded_names, search_form(fields["summary"]), *map(search_form, tag_names)]
+    everything.append(search_form(fields["text"][:MAX_INDEXED_CHARS]))
     return {
         "folded_names": "\n" + "\n".join(folded_names) + "\n",
         "folded": " " + " ".join(part for part in everything if part) + " ",
@@ -76,7 +76,7 @@ def _folded_copies(fields: dict, tag_names: list[str]) -> dict:
 
 def _weighted(parts: list[str]):
     vectors = [
-        SearchVector(Value(fold(part)), weight=weight, config=CONFIG)
+        SearchVector(Value(search_form(part)), weight=weight, config=CONFIG)
         for part, weight in zip(parts, WEIGHTS, strict=False)
     ]
     combined = vectors[0]

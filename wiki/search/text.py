@@ -1,18 +1,18 @@
 """Text handling for search, without the database: folding, queries, snippets.
 
 Both sides of a search are folded the same way: the text that is indexed and the words that are
-typed. Folding is names.normalise (case, accents, apostrophes, punctuation) plus dropping the
-Persian connecting vowel ("ezafe"), which transliterations write as -e-, -i- or not at all:
+typed. Folding is the form names are compared in (sources.common.folding.name_form: case,
+accents, apostrophes, punctuation) plus dropping the Persian connecting vowel ("ezafe"), which
+transliterations write as -e-, -i- or not at all:
 Mazar-i-Sharif, Mazar-e Sharif and Mazar Sharif all fold to "mazar sharif".
 """
 
-import functools
 import re
 from dataclasses import dataclass
 
 from django.utils.html import escape
 
-from wiki.names import normalise
+from sources.common.folding import name_form, name_form_of_char
 
 # The connecting vowel on its own between two words, once punctuation has become spaces.
 _EZAFE = re.compile(r"(?<=\w) (?:e|i|ye|yi)\b")
@@ -29,9 +29,9 @@ START, STOP = "\x02", "\x03"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
-def fold(text: str) -> str:
-    """The searchable form of a text: normalised words separated by single spaces."""
-    return _EZAFE.sub("", normalise(text))
+def search_form(text: str) -> str:
+    """The searchable form of a text: its words in name form, the ezafe dropped, one space apart."""
+    return _EZAFE.sub("", name_form(text))
 
 
 def plain_body(body: str) -> str:
@@ -117,7 +117,7 @@ def parse_query(raw: str) -> Query:
             continue
         if word is not None and word.startswith("-") and len(word) > 1:
             negated, word = "-", word[1:]
-        words = tuple(fold(phrase if phrase is not None else word).split())
+        words = tuple(search_form(phrase if phrase is not None else word).split())
         if len(words) == 1 and words[0] in _EZAFE_WORDS:
             continue  # "Mazar e Sharif": the vowel is folded away in the index too
         if not words:
@@ -137,17 +137,11 @@ def headline_html(marked: str) -> str:
     return html.replace(START, "<mark>").replace(STOP, "</mark>")
 
 
-@functools.cache
-def _fold_char(char: str) -> str:
-    # normalise() strips white space and drops apostrophes; every other non-word is a gap.
-    return normalise(char) or ("" if normalise(f"a{char}a") == "aa" else " ")
-
-
 def _folded_with_offsets(text: str) -> tuple[str, list[int]]:
-    """Each character folded on its own, and where each folded character came from."""
+    """Each character in name form on its own, and where each folded character came from."""
     chars, offsets = [], []
     for at, char in enumerate(text):
-        for piece in _fold_char(char):
+        for piece in name_form_of_char(char):
             chars.append(piece)
             offsets.append(at)
     return "".join(chars), offsets

@@ -6,10 +6,10 @@ from wiki.search.text import (
     START,
     STOP,
     Term,
-    fold,
     headline_html,
     parse_query,
     plain_body,
+    search_form,
     snippet_html,
 )
 
@@ -26,8 +26,8 @@ from wiki.search.text import (
         ("al-Qaeda", "al qaeda"),
     ],
 )
-def test_fold_makes_spelling_variants_alike(text, expected):
-    assert fold(text) == expected
+def test_search_form_makes_spelling_variants_alike(text, expected):
+    assert search_form(text) == expected
 
 
 @pytest.mark.parametrize(
