@@ -11,10 +11,10 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from taggit.models import Tag
 
+from sources import importing
 from sources.citations import anchoring
 from sources.citations.syntax import CitationRef, CitationSyntaxError, format_ref
 from sources.common.models import format_tags
-from sources.importing import documents as importing
 from sources.models import Source
 
 DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024

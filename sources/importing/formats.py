@@ -1,0 +1,107 @@
+"""The formats Attest reads, found by a file's extension or a content type, and reading an upload.
+
+Each format is a module beside this one that describes itself as a Format (text.py, markdown.py,
+html.py); FORMATS lists them in the order they are named to people. A new format (pdf, docx) is a
+new module and one more entry here.
+
+Text must be UTF-8 (or say otherwise: a UTF-16 byte-order mark, an HTML <meta charset>): guessing
+an encoding would silently corrupt the passages people cite.
+"""
+
+import codecs
+from dataclasses import replace
+from pathlib import PurePath
+
+import filetype
+from django.template.defaultfilters import filesizeformat
+
+from sources.importing.documents import Format, ImportedDocument, ImportRefused, normalise_newlines
+from sources.importing.html import FORMAT as HTML
+from sources.importing.markdown import FORMAT as MARKDOWN
+from sources.importing.text import FORMAT as TEXT
+
+FORMATS: tuple[Format, ...] = (TEXT, MARKDOWN, HTML)
+
+
+def accepted() -> str:
+    """The files Attest reads, as people are told: ".txt, .md or .html"."""
+    names = [fmt.extensions[0] for fmt in FORMATS]
+    return " or ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
+
+
+def file_format(name: str) -> Format:
+    """The format its name's extension says (text, markdown, html), else ImportRefused."""
+    suffix = PurePath(name).suffix.lower()
+    fmt = next((fmt for fmt in FORMATS if suffix in fmt.extensions), None)
+    if fmt is None:
+        raise ImportRefused(f"“{name}” is not a file Attest can read: upload a {accepted()} file.")
+    return fmt
+
+
+def content_type_format(content_type: str) -> Format | None:
+    """The format a content type names ("text/html; charset=utf-8" is html), or None."""
+    media_type = content_type.partition(";")[0].strip().lower()
+    return next((fmt for fmt in FORMATS if media_type in fmt.content_types), None)
+
+
+def read_upload(name: str, data: bytes, *, max_bytes: int) -> ImportedDocument:
+    """Read an uploaded file; ImportRefused says why a file cannot be read."""
+    fmt = file_format(name)
+    if len(data) > max_bytes:
+        raise ImportRefused(
+            f"“{name}” is {filesizeformat(len(data))}; "
+            f"the largest file Attest accepts is {filesizeformat(max_bytes)}."
+        )
+    text = decode(name, data, fmt)
+    if not text.strip():
+        raise ImportRefused(f"“{name}” holds no text.")
+    document = fmt.read(text)
+    if not document.text.strip():
+        raise ImportRefused(f"No readable text was found in “{name}”.")
+    return replace(document, filename=name)
+
+
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"))
+_BOMS += ((codecs.BOM_UTF16_BE, "utf-16"),)
+_SAVE_AS_UTF8 = (
+    "Save it as UTF-8 (in most editors: Save as… → Encoding: UTF-8) and upload it again."
+)
+
+
+def decode(name: str, data: bytes, fmt: Format) -> str:
+    """The file's text: UTF-8 unless a byte-order mark or the format's own declaration says not."""
+    encoding = next((enc for bom, enc in _BOMS if data.startswith(bom)), None)
+    if encoding is None:
+        _refuse_binary(name, data)
+        declared = fmt.declared_charset(data) if fmt.declared_charset else None
+        encoding = declared or "utf-8"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        byte = data[error.start : error.start + 1].hex().upper()
+        raise ImportRefused(
+            f"“{name}” is not {_encoding_name(encoding)} text: byte 0x{byte} at position "
+            f"{error.start} cannot be read (is it Latin-1 or Windows-1252?). {_SAVE_AS_UTF8}"
+        ) from error
+    if "\x00" in text:
+        raise ImportRefused(f"“{name}” holds binary data, not text. Upload a {accepted()} file.")
+    return normalise_newlines(text)
+
+
+def _refuse_binary(name: str, data: bytes) -> None:
+    kind = filetype.guess(data[:8192])
+    if kind is not None:
+        raise ImportRefused(
+            f"“{name}” is {_a(kind.extension)} {kind.extension.upper()} file ({kind.mime}), "
+            f"not text. Upload a {accepted()} file."
+        )
+    if b"\x00" in data[:8192]:
+        raise ImportRefused(f"“{name}” holds binary data, not text. Upload a {accepted()} file.")
+
+
+def _encoding_name(encoding: str) -> str:
+    return "UTF-8" if encoding.startswith("utf-8") else encoding
+
+
+def _a(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
