@@ -1,10 +1,22 @@
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 
 from sources.common import public_cache
 from tests.factories import curator, editor
+
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """A cheap hasher for the whole suite: PBKDF2 costs about half a second per account made or
+    logged in. Production settings keep Django's default; a manage.py run in a subprocess does
+    not see this."""
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -72,9 +72,3 @@ def login(live_server):
 def other_page(new_context):
     """A second browser, with its own cookies: another person, or the same one in another tab."""
     return new_context().new_page()
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """A cheap hasher: each account and each log-in would otherwise cost 0.4 s of PBKDF2."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
