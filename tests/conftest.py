@@ -6,7 +6,6 @@ from django.test import Client, override_settings
 from sources.common import public_cache
 from tests.factories import curator, editor
 
-
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
