@@ -18,7 +18,7 @@ from django.db.models.functions import Greatest, Substr
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from sources.common.permissions import can_read_drafts
+from sources.common.permissions import is_team
 from sources.models import Mention, Source
 
 SNIPPET_WIDTH = 80  # characters of context on each side of a mention
@@ -107,9 +107,7 @@ class SourceMentions:
 def _visible_entries(mentions: list[Mention], user) -> list[Mention]:
     """The mentions whose entry exists and the user may see: one query per kind of entry."""
     models = {mention.content_type.model_class() for mention in mentions} - {None}
-    querysets = [model._default_manager.all() for model in models]
-    if not can_read_drafts(user):
-        querysets = [queryset.filter(is_public=True) for queryset in querysets]
+    querysets = [model._default_manager.visible_to(user) for model in models]
     prefetch_related_objects(mentions, GenericPrefetch("entry", querysets))
     return [mention for mention in mentions if mention.entry is not None]
 
@@ -147,7 +145,7 @@ def source_mentions(source: Source, user, cited: list[tuple[int, int]]) -> Sourc
             key=lambda row: (-row.count, row.entry.title.casefold()),
         )
     )
-    if not can_read_drafts(user):
+    if not is_team(user):
         return result
     coverage = _Coverage(cited)
     uncited = sorted(
@@ -226,7 +224,7 @@ def entry_mentions(entry, user, *, limit: int = MENTION_LIMIT) -> EntryMentions:
         )
         .order_by("-count", "source__title", "pk")
     )
-    if not can_read_drafts(user):
+    if not is_team(user):
         mentions = mentions.filter(source__is_public=True)
     rows = list(mentions[:limit])
     return EntryMentions(rows[0].total if rows else 0, [_mention_row(m) for m in rows])

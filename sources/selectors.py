@@ -11,7 +11,7 @@ from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.db.models import F, Q, prefetch_related_objects
 
 from sources.common.dates import date_display, span_display  # noqa: F401 - re-exported for the wiki
-from sources.common.permissions import can_read_drafts
+from sources.common.permissions import is_team
 from sources.mention_reading import SourceMentions, source_mentions
 from sources.models import Citation, CitationUse, Source
 
@@ -135,7 +135,7 @@ def _visible_citing(model, user):
     """What of `model` the user may see: for the public, published and linking only to published."""
     linked = _linked_fields(model)
     citing = model._default_manager.select_related(*(f.name for f in linked))
-    if can_read_drafts(user):
+    if is_team(user):
         return citing
     if _has_publish_flag(model):
         citing = citing.filter(is_public=True)
@@ -235,7 +235,7 @@ def source_reading(source: Source, user) -> SourceReading:
         row = rows.setdefault((use.content_type_id, use.object_id), _citing_row(use.citing))
         if by_id[use.citation_id] not in row.citations:
             row.citations.append(by_id[use.citation_id])
-    if not can_read_drafts(user):
+    if not is_team(user):
         used = {use.citation_id for use in uses}
         citations = [citation for citation in citations if citation.pk in used]
     cited_by = sorted(rows.values(), key=lambda row: (row.kind, row.label.casefold()))

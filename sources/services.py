@@ -8,7 +8,10 @@ from simple_history.utils import bulk_create_with_history
 from sources.citations import anchoring
 from sources.citations.reanchoring import citations_reanchor
 from sources.citations.syntax import CitationRef
+from sources.common.history.revert import restore_fields, revert_reason
+from sources.common.history.revisions import tag_names, tracked_fields
 from sources.common.models import format_tags
+from sources.common.permissions import can_edit, refuse_unless
 from sources.models import Citation, CitationUse, Source
 from sources.signals import source_saved
 
@@ -136,3 +139,22 @@ def source_save(*, source: Source, user, change_reason: str = "", tags=None) -> 
         source.reanchor_report = citations_reanchor(source=source, old_text=old_text, user=user)
     source_saved.send(Source, source=source, text_changed=old_text != source.text)
     return source
+
+
+# What a revert leaves alone: the key citations use, publishing (a curator's act), and the
+# uploaded file, which history does not keep.
+REVERT_KEEPS = {"key", "is_public", "original"}
+
+
+def source_revert(*, source: Source, revision, user, change_reason: str = "") -> Source:
+    """Make a source read as it did at `revision`, as a new revision: its citations re-anchor."""
+    refuse_unless(can_edit, user, source)
+    fields = tracked_fields(Source, exclude={"text", "tag_list", *REVERT_KEEPS})
+    restore_fields(source, revision, fields)
+    source.text = revision.text
+    return source_save(
+        source=source,
+        user=user,
+        change_reason=change_reason or revert_reason(revision),
+        tags=tag_names(revision.tag_list),
+    )

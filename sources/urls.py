@@ -17,5 +17,5 @@ urlpatterns = [
     path("<str:key>/publish/", views_edit.source_publish, name="source-publish"),
     path("<str:key>/history/", views_history.source_history, name="source-history"),
     path("<str:key>/history/<int:rev>/", views_history.source_revision, name="source-revision"),
-    path("<str:key>/revert/<int:rev>/", views_history.source_revert, name="source-revert"),
+    path("<str:key>/revert/<int:rev>/", views_history.source_revert_view, name="source-revert"),
 ]

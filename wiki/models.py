@@ -9,6 +9,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from sources.common.dates import date_display, span_display
 from sources.common.models import (
     DatedModel,
     EDTFField,
@@ -30,8 +31,8 @@ class EntryQuerySet(PublishableQuerySet):
         return self.defer("body").prefetch_related("tags")
 
     def for_detail(self):
-        """An entry with its tags; relations are loaded by the selectors."""
-        return self.prefetch_related("tags")
+        """An entry with its tags and last editor; relations are loaded by the selectors."""
+        return self.select_related("updated_by").prefetch_related("tags")
 
 
 class Entry(TagSnapshotModel, DatedModel, TrackedModel):
@@ -63,6 +64,8 @@ class Entry(TagSnapshotModel, DatedModel, TrackedModel):
 
     # The URL segment of each concrete type (/actors/, /factions/, /events/).
     url_segment = ""
+    # The date a reader orders a list of this type by: birth, founding, the event's start.
+    date_field = ""
 
     class Meta:
         abstract = True
@@ -83,6 +86,18 @@ class Entry(TagSnapshotModel, DatedModel, TrackedModel):
     def type_name(self) -> str:
         return self._meta.verbose_name
 
+    def facts(self) -> list[tuple[str, str]]:
+        """The facts the page's box lists, as (label, value), blanks left out."""
+        return [(label, value) for label, value in self._facts() if value]
+
+    def _facts(self) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+    @property
+    def when(self) -> str:
+        """The entry's dates in one short phrase for lists: "1953 – 2001", "founded 1992"…"""
+        raise NotImplementedError
+
     @property
     def coverage_percent(self) -> int:
         """Sourced statements as a whole percentage, rounded down (99.6 % is not 100 %)."""
@@ -98,6 +113,14 @@ class Actor(Entry):
     died_earliest, died_latest = bound_fields()
 
     url_segment = "actors"
+    date_field = "born_earliest"
+
+    def _facts(self):
+        return [("Born", date_display(self.born)), ("Died", date_display(self.died))]
+
+    @property
+    def when(self) -> str:
+        return span_display(self.born, self.died, since="born", until="died")
 
 
 class Faction(Entry):
@@ -109,6 +132,17 @@ class Faction(Entry):
     dissolved_earliest, dissolved_latest = bound_fields()
 
     url_segment = "factions"
+    date_field = "founded_earliest"
+
+    def _facts(self):
+        return [
+            ("Founded", date_display(self.founded)),
+            ("Dissolved", date_display(self.dissolved)),
+        ]
+
+    @property
+    def when(self) -> str:
+        return span_display(self.founded, self.dissolved, since="founded", until="dissolved")
 
 
 class Event(Entry):
@@ -141,6 +175,19 @@ class Event(Entry):
     )
 
     url_segment = "events"
+    date_field = "start_earliest"
+
+    def _facts(self):
+        return [
+            ("Kind", self.get_kind_display()),
+            ("Date", self.when),
+            ("Place", self.place),
+            ("Fatalities", self.fatalities),
+        ]
+
+    @property
+    def when(self) -> str:
+        return span_display(self.start, self.end, since="", until="until").strip()
 
     class Meta(Entry.Meta):
         constraints = [
@@ -172,6 +219,8 @@ class Name(models.Model):
     slug = models.SlugField(max_length=200)
     is_public = models.BooleanField(default=False)
 
+
+    objects = PublishableQuerySet.as_manager()
     class Meta:
         ordering = ["normalised"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
@@ -224,8 +273,16 @@ class Relation(DatedModel, TrackedModel):
     history = HistoricalRecords(inherit=True)
     objects = RelationQuerySet.as_manager()
 
+    # The fields that hold the pages a relation joins; the first is the page it is shown from.
+    end_fields: tuple[str, ...] = ()
+
     class Meta:
         abstract = True
+
+    @property
+    def ends(self) -> list:
+        """The pages this relation joins (blank optional ends left out)."""
+        return [end for name in self.end_fields if (end := getattr(self, name)) is not None]
 
 
 class Membership(Relation):
@@ -242,6 +299,8 @@ class Membership(Relation):
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="memberships")
     faction = models.ForeignKey(Faction, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.MEMBER)
+
+    end_fields = ("actor", "faction")
 
     class Meta:
         ordering = ["start_earliest", "pk"]
@@ -269,6 +328,8 @@ class FactionRelation(Relation):
     faction = models.ForeignKey(Faction, on_delete=models.CASCADE, related_name="relations_out")
     other = models.ForeignKey(Faction, on_delete=models.CASCADE, related_name="relations_in")
     kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    end_fields = ("faction", "other")
 
     class Meta:
         ordering = ["start_earliest", "pk"]
@@ -304,6 +365,8 @@ class Participation(Relation):
         Faction, null=True, blank=True, on_delete=models.CASCADE, related_name="participations"
     )
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PARTY)
+
+    end_fields = ("event", "actor", "faction")
 
     class Meta:
         ordering = ["event", "pk"]
@@ -360,6 +423,8 @@ class SearchDocument(models.Model):
     # stay in the row, so thousands of matches are ranked by it without reading their bodies.
     head_vector = SearchVectorField(null=True, editable=False)
 
+
+    objects = PublishableQuerySet.as_manager()
     class Meta:
         constraints = [
             models.UniqueConstraint(

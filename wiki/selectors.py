@@ -9,16 +9,14 @@ from heapq import merge
 from itertools import islice
 
 from django.db.models import F, OuterRef, Prefetch, Q, Subquery
-from django.http import Http404
 from django.urls import reverse
 from taggit.models import Tag
 
-from sources.common.permissions import can_read_drafts
+from sources.common.permissions import is_team
 from sources.mention_reading import entry_mentions  # noqa: F401 - for the entry page
 from sources.models import CitationUse, Source
-from sources.selectors import date_display, span_display
+from sources.selectors import span_display
 from wiki.models import (
-    ENTRY_MODEL_BY_SEGMENT,
     ENTRY_MODELS,
     Actor,
     Event,
@@ -26,60 +24,18 @@ from wiki.models import (
 )
 
 # ---------------------------------------------------------------------------------------------
-# Dates of an entry
-
-
-def entry_facts(entry) -> list[tuple[str, str]]:
-    """The dated facts an entry's page lists, as (label, value), blanks left out."""
-    if isinstance(entry, Actor):
-        facts = [("Born", date_display(entry.born)), ("Died", date_display(entry.died))]
-    elif isinstance(entry, Faction):
-        facts = [
-            ("Founded", date_display(entry.founded)),
-            ("Dissolved", date_display(entry.dissolved)),
-        ]
-    else:
-        facts = [
-            ("Kind", entry.get_kind_display()),
-            ("Date", span_display(entry.start, entry.end, since="", until="until").strip()),
-            ("Place", entry.place),
-            ("Fatalities", entry.fatalities),
-        ]
-    return [(label, value) for label, value in facts if value]
-
-
-def entry_when(entry) -> str:
-    """An entry's dates in one short phrase for lists: "1953 – 2001", "founded 1992"…"""
-    if isinstance(entry, Actor):
-        return span_display(entry.born, entry.died, since="born", until="died")
-    if isinstance(entry, Faction):
-        return span_display(entry.founded, entry.dissolved, since="founded", until="dissolved")
-    return span_display(entry.start, entry.end, since="", until="until").strip()
-
-
-# ---------------------------------------------------------------------------------------------
 # Lists
 
-# "date" means the date a reader orders these by: birth, founding, the event's start.
-DATE_FIELD = {Actor: "born_earliest", Faction: "founded_earliest", Event: "start_earliest"}
 SORTS = ("title", "-updated", "date", "coverage")
 # ?coverage= filters: pages with unsourced statements, or fully sourced ones.
 COVERAGE_FILTERS = {"gaps": {"coverage__lt": 1.0}, "complete": {"coverage__gte": 1.0}}
-
-
-def entry_model(segment: str):
-    """The model a URL segment names (actors, factions, events); 404 for anything else."""
-    try:
-        return ENTRY_MODEL_BY_SEGMENT[segment]
-    except KeyError:
-        raise Http404("No such kind of page.") from None
 
 
 def _ordering(model, sort: str):
     if sort == "-updated":
         return ("-updated_at", "pk")
     if sort == "date":
-        return (F(DATE_FIELD[model]).asc(nulls_last=True), "title", "pk")
+        return (F(model.date_field).asc(nulls_last=True), "title", "pk")
     if sort == "coverage":  # least sourced first: the team's to-do list
         return ("coverage", "title", "pk")
     return ("title", "pk")
@@ -105,7 +61,7 @@ class EntryRow:
 
 def entry_rows(entries) -> list[EntryRow]:
     """List rows for already loaded entries."""
-    return [EntryRow(entry, entry_when(entry)) for entry in entries]
+    return [EntryRow(entry, entry.when) for entry in entries]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -117,7 +73,7 @@ def _citation_uses(user):
     uses = CitationUse.objects.select_related("citation__source").defer(
         "citation__source__text", "citation__source__notes"
     )
-    if not can_read_drafts(user):
+    if not is_team(user):
         uses = uses.filter(citation__source__is_public=True)
     return uses.order_by("position", "pk")
 
@@ -158,7 +114,7 @@ def _relations(queryset, user, *ends: str, public: Q | None = None):
     queryset = queryset.select_related(*ends).prefetch_related(
         Prefetch("citation_uses", queryset=_citation_uses(user), to_attr="uses")
     )
-    if not can_read_drafts(user):
+    if not is_team(user):
         queryset = queryset.filter(public) if public is not None else queryset.public_ends(*ends)
     return queryset
 
@@ -183,7 +139,7 @@ def _actor_sections(actor, user) -> list[RelationSection]:
             "Events",
             "Event",
             "Role",
-            [_row(p, p.event, p.get_role_display(), entry_when(p.event)) for p in participations],
+            [_row(p, p.event, p.get_role_display(), p.event.when) for p in participations],
         ),
     ]
 
@@ -213,7 +169,7 @@ def _faction_sections(faction, user) -> list[RelationSection]:
             "Events",
             "Event",
             "Role",
-            [_row(p, p.event, p.get_role_display(), entry_when(p.event)) for p in participations],
+            [_row(p, p.event, p.get_role_display(), p.event.when) for p in participations],
         ),
     ]
 
@@ -232,13 +188,12 @@ def _event_sections(event, user) -> list[RelationSection]:
     ]
 
 
+_SECTIONS = {Actor: _actor_sections, Faction: _faction_sections, Event: _event_sections}
+
+
 def entry_relations(entry, user) -> list[RelationSection]:
     """The relation tables of an entry's page: two queries per table (rows, cited passages)."""
-    if isinstance(entry, Actor):
-        return _actor_sections(entry, user)
-    if isinstance(entry, Faction):
-        return _faction_sections(entry, user)
-    return _event_sections(entry, user)
+    return _SECTIONS[type(entry)](entry, user)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -332,7 +287,7 @@ def _history_rows(model, user, limit: int):
         .only(*_HISTORY_FIELDS)
         .annotate(current=Subquery(visible.filter(pk=OuterRef("id")).values(id_field)[:1]))
     )
-    if not can_read_drafts(user):
+    if not is_team(user):
         # Only revisions that were published themselves, of things published now.
         rows = rows.filter(is_public=True, id__in=visible.values("pk"))
     return rows.order_by("-history_date", "-history_id")[:limit]
@@ -360,7 +315,7 @@ def _change(record, model, *, with_user: bool) -> Change:
 def recent_changes(user, *, limit: int = 10) -> list[Change]:
     """The latest changes to entries and sources, newest first: one query per model."""
     # The public never sees who edited what, nor the edit summaries the team writes.
-    with_user = can_read_drafts(user)
+    with_user = is_team(user)
     streams = [
         [_change(r, model, with_user=with_user) for r in _history_rows(model, user, limit)]
         for model in (*ENTRY_MODELS, Source)

@@ -1,12 +1,12 @@
 """Writes that span models: saving pages and relations with their citations and derived tables."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from sources.citations.syntax import CitationSyntaxError, parse_evidence
 from sources.common.models import format_tags
-from sources.common.permissions import is_curator
+from sources.common.permissions import can_curate, refuse_if_locked, refuse_unless
 from sources.models import Citation, CitationUse
 from sources.services import citation_uses_replace, citations_resolve
 from wiki import merging, names
@@ -126,13 +126,6 @@ def _merge_concurrent_edit(page, current, base_revision, tags):
     return True
 
 
-def _refuse_if_locked(current, user):
-    # user None is the system (commands, the demo loader): it may write to locked pages.
-    if current.is_locked and user is not None and not is_curator(user):
-        reason = f": {current.lock_reason}" if current.lock_reason else "."
-        raise PermissionDenied(f"“{current}” is locked by the curators{reason}")
-
-
 @transaction.atomic
 def page_save(*, page, body=None, user, change_reason="", base_revision=None, tags=None):
     """Save a page: verify its citations, record one history row, rebuild its derived tables.
@@ -148,7 +141,7 @@ def page_save(*, page, body=None, user, change_reason="", base_revision=None, ta
     page.was_merged = False
     if page.pk:
         current = type(page).objects.select_for_update().get(pk=page.pk)
-        _refuse_if_locked(current, user)
+        refuse_if_locked(user, current)
         if base_revision not in (None, ""):
             page.was_merged = _merge_concurrent_edit(page, current, base_revision, tags)
             if page.was_merged and tags is not None:
@@ -177,7 +170,12 @@ def page_save(*, page, body=None, user, change_reason="", base_revision=None, ta
 
 @transaction.atomic
 def relation_save(*, relation, user, change_reason=""):
-    """Save a membership, faction relation or participation with its verified evidence."""
+    """Save a membership, faction relation or participation with its verified evidence.
+
+    The pages it joins, before and after the change, must not be locked (curators excepted):
+    they are locked for the check and the save, so a lock cannot slip in between.
+    """
+    _refuse_if_ends_locked(relation, user)
     refs = _refs_in(relation.evidence, parse=parse_evidence)
     citations = citations_resolve(refs)
     relation.touch(user)
@@ -186,6 +184,25 @@ def relation_save(*, relation, user, change_reason=""):
     relation.save()
     citation_uses_replace(relation, citations)
     return relation
+
+
+def _refuse_if_ends_locked(relation, user) -> None:
+    ends = list(relation.ends)
+    if relation.pk:
+        stored = type(relation).objects.filter(pk=relation.pk).first()
+        ends += stored.ends if stored else []
+    for end in ends:
+        refuse_if_locked(user, type(end).objects.select_for_update().get(pk=end.pk))
+
+
+@transaction.atomic
+def relation_delete(*, relation, user, change_reason=""):
+    """Delete a relation (curators) and what derives from it; history keeps a record of it."""
+    refuse_unless(can_curate, user, relation)
+    _derived_rows_delete(relation)
+    relation.touch(user)
+    relation._change_reason = change_reason
+    relation.delete()
 
 
 def publish_blockers(page) -> list[str]:
@@ -221,7 +238,8 @@ def publish_blockers(page) -> list[str]:
 
 @transaction.atomic
 def page_publish(*, page, user, publish=True, change_reason=""):
-    """Publish or unpublish a page; publishing is refused while anything blocks it."""
+    """Publish or unpublish a page (curators); publishing is refused while anything blocks it."""
+    refuse_unless(can_curate, user, page)
     if publish:
         blockers = publish_blockers(page)
         if blockers:
@@ -240,7 +258,9 @@ def _derived_rows_delete(obj) -> None:
 
 @transaction.atomic
 def page_delete(*, page, user, change_reason=""):
-    """Delete a page, its relations and their derived rows; history keeps a record of each."""
+    """Delete a page (curators), its relations and their derived rows; history keeps a record
+    of each."""
+    refuse_unless(can_curate, user, page)
     for relation in page._meta.related_objects:
         for related in getattr(page, relation.get_accessor_name()).all():
             _derived_rows_delete(related)

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from sources.common import dates
-from sources.common.permissions import can_read_drafts
+from sources.common.permissions import is_team
 
 
 def validate_edtf(value: str) -> None:
@@ -123,4 +123,4 @@ class PublishableQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Everything for the team; published things only for everyone else."""
-        return self if can_read_drafts(user) else self.published()
+        return self if is_team(user) else self.published()

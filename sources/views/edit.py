@@ -1,42 +1,18 @@
 """Creating and editing sources in the browser; publishing them; citing a passage on a page."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from sources.common.permissions import can_edit, can_publish
+from sources.common.permissions import can_curate, can_edit, guard
 from sources.forms import MAX_PASSAGE, CiteOnForm, ImportForm, SourceForm, one_line
 from sources.models import Citation, Source
 from sources.publishing import source_publish as publish_source
 from sources.services import source_save
 
 
-def _allowed(test):
-    """A view for those who pass test: the public is sent to log in, others refused."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not test(request.user):
-                raise PermissionDenied("Your account may not do this.")
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-team_required = _allowed(can_edit)
-curator_required = _allowed(can_publish)
-
-
-@team_required
+@guard(can_edit)
 def source_create(request):
     """A new source in two steps: paste or upload a document, then confirm the proposed form."""
     if request.method == "POST" and "read" in request.POST:
@@ -58,7 +34,7 @@ def source_create(request):
     return render(request, "sources/source_import.html", {"form": ImportForm()})
 
 
-@team_required
+@guard(can_edit)
 def source_edit(request, key):
     """Edit a source; a changed text re-anchors its citations and the editor is told how."""
     source = get_object_or_404(Source.objects.visible_to(request.user), key=key)
@@ -77,7 +53,7 @@ def source_edit(request, key):
 
 
 @require_POST
-@curator_required
+@guard(can_curate)
 def source_publish(request, key):
     """Publish or unpublish (POST publish=1 or 0); unpublishing names the pages in the way."""
     source = get_object_or_404(Source, key=key)
@@ -93,7 +69,7 @@ def source_publish(request, key):
     return redirect(source)
 
 
-@team_required
+@guard(can_edit)
 def source_cite_on(request, key):
     """Cite a passage of the source on a page: check the words, then open the page's editor."""
     source = get_object_or_404(Source.objects.visible_to(request.user), key=key)

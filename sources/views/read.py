@@ -7,7 +7,7 @@ from taggit.models import Tag
 
 from sources import selectors
 from sources.citations import export
-from sources.common.permissions import can_publish, can_read_drafts
+from sources.common.permissions import can_curate, is_team
 from sources.common.public_cache import cache_public_page
 from sources.models import Source
 
@@ -46,8 +46,8 @@ def source_detail(request, key):
         "reading": selectors.source_reading(source, request.user),
         "safe_url": selectors.source_safe_url(source),
         "published_display": selectors.date_display(source.published),
-        "is_team": can_read_drafts(request.user),
-        "can_publish": can_publish(request.user),
+        "is_team": is_team(request.user),
+        "can_publish": can_curate(request.user, source),
     }
     return render(request, "sources/source_detail.html", context)
 

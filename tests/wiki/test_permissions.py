@@ -24,7 +24,7 @@ from tests.factories import (
 )
 from wiki.models import Actor, Membership
 from wiki.services import page_save, relation_save
-from wiki.views.edit import entry_controls
+from wiki.views.controls import entry_controls
 
 pytestmark = pytest.mark.django_db
 

@@ -33,7 +33,6 @@ from django.db.models.functions import Coalesce, Greatest, Lower, StrIndex, Subs
 from django.utils.safestring import SafeString, mark_safe
 from taggit.models import Tag
 
-from sources.common.permissions import can_read_drafts
 from wiki import names
 from wiki.models import Name, SearchDocument
 from wiki.search.index import CONFIG
@@ -110,8 +109,7 @@ def _postgres() -> bool:
 
 
 def _visible(user):
-    documents = SearchDocument.objects.all()
-    return documents if can_read_drafts(user) else documents.filter(is_public=True)
+    return SearchDocument.objects.visible_to(user)
 
 
 # PostgreSQL ------------------------------------------------------------------------------------
@@ -365,9 +363,11 @@ def go_target(query: str, *, user) -> str | None:
     parsed = parse_query(query)
     if not parsed or not parsed.is_plain:
         return None
-    matching = Name.objects.filter(normalised=names.normalise(query)).select_related("content_type")
-    if not can_read_drafts(user):
-        matching = matching.filter(is_public=True)
+    matching = (
+        Name.objects.visible_to(user)
+        .filter(normalised=names.normalise(query))
+        .select_related("content_type")
+    )
     pages = {(name.content_type_id, name.object_id): name for name in matching[:10]}
     if len(pages) != 1:
         return None

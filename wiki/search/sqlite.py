@@ -5,7 +5,6 @@ the folded document, a title or alias match ranks first, and rapidfuzz stands in
 from django.db.models import Case, FloatField, Q, Value, When
 from rapidfuzz import fuzz, process
 
-from sources.common.permissions import can_read_drafts
 from wiki import names
 from wiki.models import Name
 from wiki.search.text import Query
@@ -28,9 +27,7 @@ def close_names(query: Query, user) -> dict[tuple[int, int], float]:
     """
     if not query.is_plain:
         return {}
-    rows = Name.objects.values_list("content_type_id", "object_id", "normalised")
-    if not can_read_drafts(user):
-        rows = rows.filter(is_public=True)
+    rows = Name.objects.visible_to(user).values_list("content_type_id", "object_id", "normalised")
     rows = list(rows)
     typed = names.normalise(query.raw)
     hits = process.extract(

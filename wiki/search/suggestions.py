@@ -14,7 +14,6 @@ from django.db.models import Case, FloatField, OuterRef, Q, Subquery, Value, Whe
 from django.db.models.functions import Length
 from django.urls import reverse
 
-from sources.common.permissions import can_read_drafts
 from wiki import names
 from wiki.models import Name
 
@@ -45,7 +44,7 @@ class Suggestion:
         }
 
 
-def _matching(key: str):
+def _matching(key: str, user):
     """Names that start with key or have a word that does, titles first, then shortest.
 
     On PostgreSQL (whose pg_trgm index on the names the search migration makes), names
@@ -56,7 +55,7 @@ def _matching(key: str):
         When(normalised__startswith=key, then=Value(0)), When(word_start, then=Value(1)), default=2
     )
     order = ["rank", "-is_title", "length", "normalised"]
-    rows = Name.objects.annotate(rank=rank, length=Length("normalised"))
+    rows = Name.objects.visible_to(user).annotate(rank=rank, length=Length("normalised"))
     if connection.vendor == "postgresql" and len(key) >= FUZZY_FROM:
         # Word similarity also finds every name with a word that starts with key (all but one
         # of key's trigrams are in it): two conditions that each have their index, the
@@ -89,9 +88,7 @@ def name_suggestions(text: str, *, user, limit: int = LIMIT) -> list[Suggestion]
     key = names.normalise(text[:MAX_QUERY])
     if not key:
         return []
-    rows = _matching(key)
-    if not can_read_drafts(user):
-        rows = rows.filter(is_public=True)
+    rows = _matching(key, user)
     seen, suggestions = set(), []
     # A page may match by its title and by aliases: read a few more rows, keep its best one.
     for model_name, object_id, name, is_title, title, slug, is_public in rows[: limit * 3]:

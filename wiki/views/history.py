@@ -4,128 +4,45 @@ All of it is for the team: history names editors and shows unpublished work, so 
 404, as for any unpublished thing (revert sends a logged-out visitor to the login page).
 """
 
-from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404, render
 
-from sources.common.history.revert import RevertForm, revert_reason, revert_refusal
-from sources.common.history.revisions import (
-    compare_redirect,
-    parse_diff,
-    revision_diff,
-    revision_get,
-    revision_neighbours,
-    revision_page,
-    revision_pair,
-    tag_names,
-    team_only,
-)
-from sources.common.permissions import can_change_page, can_read_drafts
-from wiki.revisions import FEED_KINDS, entry_fields, feed_page, page_revert, revision_body
-from wiki.selectors import entry_facts, entry_model
+from sources.common.history.views import HistoryViews
+from sources.common.permissions import for_team, guard
+from wiki.changes import FEED_KINDS, feed_page
+from wiki.revisions import entry_fields, page_revert, revision_body
+from wiki.views import loading
 
 
-def _entry(segment, slug):
-    model = entry_model(segment)
-    return get_object_or_404(model.objects.defer("body"), slug=slug)
+class EntryHistory(HistoryViews):
+    """The history pages of actors, factions and events."""
+
+    context_name = "entry"
+    text_field = "body"
+    history_url_name = "wiki:entry-history"
+    revision_url_name = "wiki:entry-revision"
+    revert_url_name = "wiki:entry-revert"
+    history_template = "wiki/entry_history.html"
+    revision_template = "wiki/entry_revision.html"
+    load = staticmethod(loading.entry_record)
+
+    def url_args(self, entry):
+        return [entry.url_segment, entry.slug]
+
+    def fields(self, entry):
+        return entry_fields(type(entry))
+
+    def context(self, entry):
+        return super().context(entry) | {"segment": entry.url_segment}
+
+    def revision_context(self, entry, record):
+        return {"facts": record.instance.facts(), "body": revision_body(record)}
+
+    def revert_save(self, entry, record, user, change_reason):
+        page_revert(page=entry, revision=record, user=user, change_reason=change_reason)
 
 
-@team_only
-def entry_history(request, segment, slug):
-    """A page's revisions, 50 a page; with ?diff=<old>..<new>, what changed between two."""
-    entry = _entry(segment, slug)
-    if response := compare_redirect(request):
-        return response
-    history_url = reverse("wiki:entry-history", args=[segment, slug])
-
-    def revision_url(rev):
-        return reverse("wiki:entry-revision", args=[segment, slug, rev])
-
-    context = {"entry": entry, "segment": segment, "history_url": history_url}
-    fields = entry_fields(type(entry))
-    if "diff" in request.GET:
-        old, new = revision_pair(entry.history.all(), *parse_diff(request.GET["diff"]))
-        context["diff"] = revision_diff(
-            old, new, text_field="body", fields=fields, revision_url=revision_url
-        )
-    else:
-        page = revision_page(
-            entry.history.all(),
-            request.GET.get("page"),
-            text_field="body",
-            fields=fields,
-            history_url=history_url,
-            revision_url=revision_url,
-        )
-        context |= {"page_obj": page, "page_range": _page_range(page)}
-    return render(request, "wiki/entry_history.html", context)
-
-
-@team_only
-def entry_revision(request, segment, slug, rev):
-    """A page as it was at one revision: its fields, tags and body, rendered."""
-    entry = _entry(segment, slug)
-    record = revision_get(entry.history.all(), rev)
-    old = record.instance
-    neighbours = revision_neighbours(entry.history.all(), record)
-    context = {
-        "entry": entry,
-        "segment": segment,
-        "record": record,
-        "old": old,
-        "facts": entry_facts(old),
-        "tags": tag_names(record.tag_list),
-        "body": revision_body(record),
-        "neighbours": neighbours,
-        "history_url": reverse("wiki:entry-history", args=[segment, slug]),
-        "is_latest": neighbours.latest == record.history_id,
-        "can_revert": can_change_page(request.user, entry),
-        "form": RevertForm(
-            initial={"change_reason": revert_reason(record), "base_revision": neighbours.latest}
-        ),
-    }
-    return render(request, "wiki/entry_revision.html", context)
-
-
-@require_POST
-def entry_revert(request, segment, slug, rev):
-    """Save an old revision again as the newest one (POST; editors on unlocked pages)."""
-    revision_url = reverse("wiki:entry-revision", args=[segment, slug, rev])
-    if not request.user.is_authenticated:
-        return redirect_to_login(revision_url)
-    if not can_read_drafts(request.user):
-        raise Http404("No such page.")
-    entry = get_object_or_404(entry_model(segment), slug=slug)
-    record = revision_get(entry.history.all(), rev)
-    if not can_change_page(request.user, entry):
-        raise PermissionDenied(f"“{entry}” is locked by the curators.")
-    form = RevertForm(request.POST)
-    if error := revert_refusal(form, entry.history.all()):
-        messages.error(request, error)
-        return redirect(revision_url)
-    try:
-        page_revert(
-            page=entry,
-            revision=record,
-            user=request.user,
-            change_reason=form.cleaned_data["change_reason"],
-        )
-    except (ValidationError, PermissionDenied) as error:  # a lock set meanwhile
-        messages.error(request, f"Nothing was reverted. {_message(error)}")
-        return redirect(revision_url)
-    messages.success(request, f"“{entry}” now reads as it did in that revision.")
-    return redirect(entry)
-
-
-def _message(error) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
+entry_history, entry_revision, entry_revert = EntryHistory().views()
 
 
 def _page_range(page):
@@ -144,7 +61,7 @@ def _feed_context(request, *, user_id=None):
     }
 
 
-@team_only
+@guard(for_team, hidden=True)
 def recent_changes(request):
     """Every revision of pages, sources and relations, newest first; ?type= and ?user= filter."""
     username = request.GET.get("user", "").strip()
@@ -156,7 +73,7 @@ def recent_changes(request):
     return render(request, "wiki/changes.html", context)
 
 
-@team_only
+@guard(for_team, hidden=True)
 def user_contributions(request, username):
     """Everything one person changed, newest first; 404 for an unknown username."""
     person = get_object_or_404(get_user_model(), username=username)

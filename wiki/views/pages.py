@@ -7,12 +7,13 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from taggit.models import Tag
 
-from sources.common.permissions import can_edit, can_read_drafts
+from sources.common.permissions import can_edit, guard, is_team
 from sources.common.public_cache import cache_public_page
 from wiki import duplicates, names, selectors
 from wiki.markup.rendering import page_body, what_links_here
 from wiki.models import ENTRY_MODELS, Name
-from wiki.views.edit import entry_controls, team_only
+from wiki.views import loading
+from wiki.views.controls import entry_controls
 
 PER_PAGE = 50
 
@@ -22,15 +23,14 @@ def home(request):
     context = {
         "counts": selectors.visible_counts(request.user),
         "changes": selectors.recent_changes(request.user, limit=10),
-        "is_team": can_read_drafts(request.user),
+        "is_team": is_team(request.user),
         "page_has_search": True,  # the header need not repeat the search box
     }
     return render(request, "wiki/home.html", context)
 
 
-def entry_list(request, segment):
+def entry_list(request, model):
     """Actors, factions or events, filtered by ?tag= and ?coverage=, sorted by ?sort=, 50 a page."""
-    model = selectors.entry_model(segment)
     tag = request.GET.get("tag", "")
     sort = request.GET.get("sort", "title")
     coverage = request.GET.get("coverage", "")
@@ -39,7 +39,7 @@ def entry_list(request, segment):
     context = {
         "model_name": model._meta.verbose_name,
         "model_name_plural": model._meta.verbose_name_plural,
-        "segment": segment,
+        "segment": model.url_segment,
         "page_obj": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "rows": selectors.entry_rows(page.object_list),
@@ -53,21 +53,19 @@ def entry_list(request, segment):
 
 
 @cache_public_page
-def entry_detail(request, segment, slug):
+def entry_detail(request, model, slug):
     """An actor's, faction's or event's page with its relations and the passages it cites."""
-    model = selectors.entry_model(segment)
-    entries = model.objects.visible_to(request.user).for_detail().select_related("updated_by")
-    entry = get_object_or_404(entries, slug=slug)
+    entry = loading.entry(request, model, slug)
     context = {
         "entry": entry,
-        "segment": segment,
-        "facts": selectors.entry_facts(entry),
+        "segment": model.url_segment,
+        "facts": entry.facts(),
         "body": page_body(entry, request.user),
         "links_here": what_links_here(entry, request.user),
         "controls": entry_controls(request.user, entry),
         "sections": selectors.entry_relations(entry, request.user),
         "mentions": selectors.entry_mentions(entry, request.user),
-        "is_team": can_read_drafts(request.user),
+        "is_team": is_team(request.user),
     }
     return render(request, "wiki/entry_detail.html", context)
 
@@ -89,7 +87,7 @@ PAGE_KINDS = {
 }
 
 
-@team_only(can_edit)
+@guard(can_edit)
 def page_new(request):
     """A [[link]] to a page nobody has written yet: offer to create it as each type of page."""
     title = request.GET.get("title", "").strip()[:200]

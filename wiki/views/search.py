@@ -1,14 +1,18 @@
-"""The search page: one box over pages and sources, and straight to a page named exactly."""
+"""The search page (one box over pages and sources, straight to a page named exactly) and the
+suggestions the box offers as one types (JSON for static/js/suggest.js)."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
 
 from wiki.models import SearchDocument
 from wiki.search import query as searching
+from wiki.search.suggestions import name_suggestions
 
 
 def _page_number(value) -> int:
@@ -58,3 +62,11 @@ def search(request):
         "page_has_search": True,  # the header need not repeat the search box
     }
     return render(request, "wiki/search.html", context)
+
+
+@require_GET
+def search_suggest(request):
+    """Up to eight pages whose title or alias starts like ?q=; visitors see published ones."""
+    query = request.GET.get("q", "")
+    results = name_suggestions(query, user=request.user)
+    return JsonResponse({"query": query, "results": [result.as_json() for result in results]})

@@ -7,21 +7,19 @@ sources never needs to import the wiki. Each function runs a fixed number of que
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property, wraps
+from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import F, Window
 from django.db.models.functions import MD5, Lag, Length
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.utils.formats import date_format
-from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 
 from sources.common.history.worddiff import diff_html, text_diff
-from sources.common.permissions import can_read_drafts
 
 PER_PAGE = 50
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
@@ -29,18 +27,6 @@ NEWEST_FIRST = ("-history_date", "-history_id")
 # history_change_reason is a CharField(max_length=100).
 REASON_MAX_LENGTH = 100
 _SHORT = 80  # field values longer than this are cut in revision lists
-
-
-def team_only(view):
-    """Refuse a view to anyone who may not read drafts: history names editors, so 404."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not can_read_drafts(request.user):
-            raise Http404("No such page.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 # ---------------------------------------------------------------------------------------------
@@ -387,17 +373,3 @@ def revision_diff(
         old_url=revision_url(old.history_id) if revision_url else "",
         new_url=revision_url(new.history_id) if revision_url else "",
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Views' small helpers
-
-
-def compare_redirect(request) -> HttpResponseRedirect | None:
-    """The no-JavaScript compare form sends ?old=&new=; send it on to ?diff=<old>..<new>."""
-    if "old" not in request.GET and "new" not in request.GET:
-        return None
-    old, new = request.GET.get("old", ""), request.GET.get("new", "")
-    if not (old.isdigit() and new.isdigit()):
-        raise Http404("Pick two revisions to compare.")
-    return HttpResponseRedirect(f"{request.path}?{urlencode({'diff': f'{old}..{new}'})}")

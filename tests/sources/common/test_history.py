@@ -8,12 +8,12 @@ from django.http import Http404
 
 from sources.common.history.revisions import (
     field_changes,
-    parse_diff,
     revision_page,
     signed,
     tag_changes,
     tracked_fields,
 )
+from sources.common.history.views import parse_diff
 from sources.common.history.worddiff import DELETE, EQUAL, INSERT, diff_html, text_diff
 from sources.models import Source
 from sources.services import source_save

@@ -417,7 +417,7 @@ def test_a_page_locked_while_an_editor_edits_refuses_the_save_and_shows_their_te
 def test_a_lock_that_lands_during_the_save_is_refused_by_page_save(editor_client, monkeypatch):
     entry = locked_page()
     # As if the lock had landed after the view's own check: page_save has the last word.
-    monkeypatch.setattr("wiki.views.edit.can_change_page", lambda user, page: True)
+    monkeypatch.setattr("wiki.views.edit.can_edit", lambda user, page=None: True)
     form = editor_client.get(edit_url(entry))
     response = editor_client.post(edit_url(entry), form_data(form, body="My careful edit."))
     assert response.status_code == 403 and response.context["unsaved_body"] == "My careful edit."

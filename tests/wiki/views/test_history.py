@@ -475,7 +475,7 @@ def test_recent_changes_paginate_fifty_a_page(team):
 
 
 def test_recent_changes_count_no_deeper_than_the_feed_depth(team, monkeypatch):
-    monkeypatch.setattr("wiki.revisions.FEED_DEPTH", 60)
+    monkeypatch.setattr("wiki.changes.FEED_DEPTH", 60)
     add_revisions(ActorFactory(), 80)
     response = team.get(reverse("wiki:changes") + "?page=9")
     page = response.context["page_obj"]
