@@ -1,7 +1,9 @@
 """Admin for curators: sources and citations, plus the pieces the wiki's admin shares.
 
 Every save goes through a save service, so that one admin save is one history row with the
-tags in it, exactly as an edit in the browser is.
+tags in it, exactly as an edit in the browser is; and every change of the published flag goes
+through the site's publish service, so that the admin refuses exactly what the site refuses.
+The team's accounts have their own narrow admin, in accounts_admin.
 """
 
 import datetime
@@ -20,8 +22,10 @@ from simple_history.models import to_historic
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
+from sources import accounts_admin  # noqa: F401 - registers the team's accounts admin
 from sources.common.permissions import is_curator
 from sources.models import Citation, Source
+from sources.publishing import source_publish
 from sources.services import source_save
 
 RECORD_FIELDS = ("tag_list", "created_by", "created_at", "updated_by", "updated_at")
@@ -123,7 +127,9 @@ class ForListChangeList(ChangeList):
 class TaggedServiceAdmin(SimpleHistoryAdmin):
     """A tagged model whose saves go through its save service: one history row per save.
 
-    Subclasses name the service in service_save(). Publish/unpublish write a revision too.
+    Subclasses name the save service in service_save() and the site's publish service in
+    service_publish(), so that the admin publishes by the site's rules, never around them.
+    Publish/unpublish write a revision too.
     """
 
     form = TaggedAdminForm
@@ -133,16 +139,38 @@ class TaggedServiceAdmin(SimpleHistoryAdmin):
     def service_save(self, request, obj, *, change_reason="", tags=None):
         raise NotImplementedError
 
+    def service_publish(self, request, obj, *, publish):
+        """Publish or unpublish obj as the site does; a ValidationError says why not."""
+        raise NotImplementedError
+
+    def publish_has_rules(self, publish: bool) -> bool:
+        """Whether the site's publish service may refuse this change of the published flag."""
+        return True
+
     def get_changelist(self, request, **kwargs):
         return ForListChangeList
 
     def save_model(self, request, obj, form, change):
+        # The change form's "published" box obeys the rules of the publish action: the edit is
+        # saved with the flag as it stands in the database, then the flag changes through the
+        # publish service. Compared with the row, not the form's initial value: reverting to an
+        # old revision starts from that revision's flag.
+        publish = obj.is_public
+        stored = bool(
+            obj.pk and type(obj)._default_manager.filter(pk=obj.pk, is_public=True).exists()
+        )
+        ruled = publish != stored and self.publish_has_rules(publish)
+        if ruled:
+            obj.is_public = stored
         self.service_save(
             request,
             obj,
             change_reason=form.cleaned_data.get("change_reason", ""),
             tags=form.cleaned_data.get("tags"),
         )
+        if ruled:
+            reason = "Published" if publish else "Unpublished"
+            self.each_saved(request, [obj], reason, self._publisher(request, publish), quiet=True)
 
     def save_related(self, request, form, formsets, change):
         # The service stored the tags with the revision; form.save_m2m() would only write them
@@ -158,29 +186,47 @@ class TaggedServiceAdmin(SimpleHistoryAdmin):
         # Publishing, like locking, is for curators only: staff status alone is not enough.
         return is_curator(request.user)
 
+    def _publisher(self, request, publish):
+        return lambda obj: self.service_publish(request, obj, publish=publish)
+
     @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["curate"])
     def publish(self, request, queryset):
-        self.flag_set(request, queryset, field="is_public", value=True, reason="Published")
+        drafts = queryset.filter(is_public=False)
+        self.each_saved(request, drafts, "Published", self._publisher(request, True))
 
     @admin.action(description="Unpublish selected %(verbose_name_plural)s", permissions=["curate"])
     def unpublish(self, request, queryset):
-        self.flag_set(request, queryset, field="is_public", value=False, reason="Unpublished")
+        public = queryset.filter(is_public=True)
+        self.each_saved(request, public, "Unpublished", self._publisher(request, False))
 
     def flag_set(self, request, queryset, *, field, value, reason):
         """Set a yes/no field through the save service, one revision per object that changes."""
-        changed, refused = 0, []
-        # defer(None): the change list defers long texts, which the service reads anyway.
-        for obj in queryset.filter(**{field: not value}).defer(None):
+
+        def save(obj):
             setattr(obj, field, value)
+            self.service_save(request, obj, change_reason=reason)
+
+        self.each_saved(request, queryset.filter(**{field: not value}), reason, save)
+
+    def each_saved(self, request, objects, reason, save, *, quiet=False):
+        """Save each object through save(obj); say how many were, and why each refusal was."""
+        changed = 0
+        if isinstance(objects, models.QuerySet):
+            # defer(None): the change list defers long texts, which the services read anyway.
+            objects = objects.defer(None)
+        for obj in objects:
             try:
-                self.service_save(request, obj, change_reason=reason)
-            except ValidationError as error:
-                refused.append(f"{obj}: {' '.join(error.messages)}")
+                save(obj)
+            except ValidationError as refusal:
+                self.message_user(
+                    request,
+                    f"Not {reason.lower()} “{obj}”: {' '.join(refusal.messages)}",
+                    messages.ERROR,
+                )
             else:
                 changed += 1
-        self.message_user(request, f"{reason} {changed} {model_ngettext(self.opts, changed)}.")
-        if refused:
-            self.message_user(request, f"Not {reason.lower()}: {' '.join(refused)}", messages.ERROR)
+        if not quiet:
+            self.message_user(request, f"{reason} {changed} {model_ngettext(self.opts, changed)}.")
 
 
 class CitationInline(admin.TabularInline):
@@ -252,6 +298,13 @@ class SourceAdmin(TaggedServiceAdmin):
 
     def service_save(self, request, obj, *, change_reason="", tags=None):
         source_save(source=obj, user=request.user, change_reason=change_reason, tags=tags)
+
+    def service_publish(self, request, obj, *, publish):
+        source_publish(source=obj, user=request.user, publish=publish)
+
+    def publish_has_rules(self, publish):
+        # Publishing a source is never refused; unpublishing is, while public pages cite it.
+        return not publish
 
 
 @admin.register(Citation)

@@ -1,7 +1,8 @@
 """Admin for curators: actors, factions, events and the cited relations between them.
 
-Pages save through page_save and relations (inline ones too) through relation_save, so the
-admin verifies citations and records history exactly as the browser does.
+Pages save through page_save, publish through page_publish, and relations (inline ones too)
+save through relation_save, so the admin verifies citations, refuses what the site refuses and
+records history exactly as the browser does.
 """
 
 from django import forms
@@ -30,7 +31,7 @@ from wiki.models import (
     Membership,
     Participation,
 )
-from wiki.services import page_delete, page_save, relation_save
+from wiki.services import page_delete, page_publish, page_save, relation_save
 
 
 class PageAdminForm(TaggedAdminForm):
@@ -161,6 +162,11 @@ class EntryAdmin(TaggedServiceAdmin):
 
     def service_save(self, request, obj, *, change_reason="", tags=None):
         page_save(page=obj, user=request.user, change_reason=change_reason, tags=tags)
+
+    def service_publish(self, request, obj, *, publish):
+        # The site's rule: refused, with every reason, while coverage is short of 100 %, a
+        # citation is orphaned or names a whole document, or a cited source is unpublished.
+        page_publish(page=obj, user=request.user, publish=publish)
 
     def save_formset(self, request, form, formset, change):
         # Every inline row is a relation: relation_save verifies its evidence and records it.

@@ -1,6 +1,7 @@
 """The curators' admin for sources and citations: one revision per save, citations read-only."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -194,3 +195,41 @@ def test_source_search_finds_words_of_the_stored_text(curator_client):
     SourceFactory(key="without-word", text="Something else.")
     response = curator_client.get(admin_url("source", "changelist") + "?q=wahdat")
     assert [source.key for source in response.context["cl"].result_list] == ["with-word"]
+
+
+def _publicly_cited(key):
+    source = SourceFactory(key=key)
+    page = ActorFactory(title="Massoud", is_public=True)
+    page_save(page=page, body=f'He led it. [@{key} "head of the Jamiat-e Islami Party"]', user=None)
+    return source
+
+
+def test_unpublish_action_refuses_sources_public_pages_cite_and_unpublishes_the_rest(
+    curator_client,
+):
+    cited, uncited = _publicly_cited("cited"), SourceFactory(key="uncited")
+    before = cited.history.count()
+    data = {"action": "unpublish", "_selected_action": [cited.pk, uncited.pk]}
+    response = curator_client.post(admin_url("source", "changelist"), data)
+    said = [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]
+    cited.refresh_from_db(), uncited.refresh_from_db()
+    assert (cited.is_public, uncited.is_public) == (True, False)
+    assert cited.history.count() == before
+    assert ("info", "Unpublished 1 source.") in said
+    (refusal,) = [text for level, text in said if level == "error"]
+    assert refusal.startswith(f"Not unpublished “{cited}”: “cited” cannot be unpublished while")
+    assert "Massoud" in refusal
+
+
+def test_unticking_published_on_the_change_form_obeys_the_same_rule(curator_client):
+    cited, uncited = _publicly_cited("cited"), SourceFactory(key="uncited")
+    for source in (cited, uncited):
+        data = source_form(source, is_public="", title="Retitled")
+        response = curator_client.post(admin_url("source", "change", source.pk), data)
+        assert response.status_code == 302
+        source.refresh_from_db()
+        assert source.title == "Retitled"  # the edit is saved either way
+    said = [m.message for m in get_messages(response.wsgi_request)]
+    assert any(message.startswith(f"Not unpublished “{cited}”: “cited”") for message in said)
+    assert (cited.is_public, uncited.is_public) == (True, False)
+    assert uncited.history.first().history_change_reason == "Unpublished"

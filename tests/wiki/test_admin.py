@@ -1,6 +1,7 @@
 """The curators' admin for pages and relations: saves go through the services, one revision each."""
 
 import pytest
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,7 +20,7 @@ from tests.factories import (
     editor,
 )
 from wiki.models import Actor, Membership
-from wiki.services import page_save
+from wiki.services import page_save, publish_blockers
 
 pytestmark = pytest.mark.django_db
 
@@ -425,3 +426,124 @@ def test_deleting_a_page_in_the_admin_forgets_its_derived_rows(curator_client, b
     for derived in (Name, PageLink, CitationUse, Mention, SearchDocument):
         assert not derived.objects.filter(**of_actor).exists(), derived.__name__
     assert actor.history.first().history_type == "-"
+
+
+# ---------------------------------------------------------------------------------------------
+# Publishing in the admin follows the site's rules
+
+
+SOURCED = 'The alliance was formed. [@ric "the Northern Alliance was established"]'
+FACTORIES = {"actor": ActorFactory, "faction": FactionFactory, "event": EventFactory}
+
+
+def draft(model_name, body):
+    return page_save(page=FACTORIES[model_name](is_public=False), body=body, user=None)
+
+
+def action_messages(client, model_name, action, pages):
+    data = {"action": action, "_selected_action": [page.pk for page in pages]}
+    response = client.post(admin_url(model_name, "changelist"), data)
+    assert response.status_code == 302
+    return [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]
+
+
+def refusal_for(page, said):
+    """The one error message that names page."""
+    (message,) = [text for level, text in said if level == "error" and f"“{page}”" in text]
+    return message
+
+
+@pytest.mark.parametrize("model_name", ["actor", "faction", "event"])
+def test_publish_action_refuses_what_the_site_refuses_and_publishes_the_rest(
+    curator_client, model_name
+):
+    SourceFactory(key="ric")
+    SourceFactory(key="unpublished", is_public=False)
+    ready = draft(model_name, SOURCED)
+    gappy = draft(model_name, f"{SOURCED} Nobody knows why it was formed.")
+    private = draft(model_name, SOURCED.replace("@ric", "@unpublished"))
+    said = action_messages(curator_client, model_name, "publish", [ready, gappy, private])
+    assert ("info", f"Published 1 {model_name}.") in said
+    for page in (ready, gappy, private):
+        page.refresh_from_db()
+    assert (ready.is_public, gappy.is_public, private.is_public) == (True, False, False)
+    assert ready.history.first().history_change_reason == "Published"
+    gap = refusal_for(gappy, said)
+    assert gap.startswith(f"Not published “{gappy}”: This page cannot be published yet.")
+    assert "1 statement(s) have no citation (50 % sourced)" in gap
+    assert "The cited source “unpublished” is not published." in refusal_for(private, said)
+
+
+def test_publish_action_names_every_blocker_of_each_page(curator_client):
+    SourceFactory(key="ric")
+    SourceFactory(key="unpublished", is_public=False)
+    whole = draft("actor", "The alliance was formed. [@ric]")
+    orphaned = draft("actor", 'He led it. [@ric "head of the Jamiat-e Islami Party"]')
+    Citation.objects.filter(quote__startswith="head of").update(status=Citation.Status.ORPHANED)
+    everything = draft(
+        "actor",
+        'He led it. [@ric "head of the Jamiat-e Islami Party"] It grew. [@ric] '
+        'It split. [@unpublished "the Northern Alliance was established"] Nobody knows why.',
+    )
+    pages = [whole, orphaned, everything]
+    blockers = {page.pk: publish_blockers(page) for page in pages}
+    assert all(blockers.values())
+    said = action_messages(curator_client, "actor", "publish", pages)
+    assert ("info", "Published 0 actors.") in said
+    for page in pages:
+        page.refresh_from_db()
+        assert not page.is_public
+        assert page.history.first().history_change_reason != "Published"
+        message = refusal_for(page, said)
+        assert all(reason in message for reason in blockers[page.pk]), message
+    assert len(blockers[everything.pk]) == 4
+    assert "names the whole document" in refusal_for(whole, said)
+    assert "is no longer in its text" in refusal_for(orphaned, said)
+
+
+def test_the_change_forms_published_box_obeys_the_publishing_rules(curator_client):
+    SourceFactory(key="ric")
+    ready = draft("actor", SOURCED)
+    gappy = draft("actor", "Nobody knows why.")
+    before = gappy.history.count()
+    for page in (ready, gappy):
+        data = actor_form(page, is_public="on", summary="Edited in the admin.")
+        response = curator_client.post(admin_url("actor", "change", page.pk), data)
+        assert response.status_code == 302
+        page.refresh_from_db()
+        assert page.summary == "Edited in the admin."  # the edit is saved either way
+    said = [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]
+    assert "no citation" in refusal_for(gappy, said)
+    assert (ready.is_public, gappy.is_public) == (True, False)
+    assert [row.history_change_reason for row in ready.history.all()[:2]] == ["Published", ""]
+    assert gappy.history.count() == before + 1  # the edit, no publication
+
+
+def test_a_page_added_as_published_is_published_only_if_nothing_blocks_it(curator_client):
+    data = {
+        "title": "Nobody",
+        "slug": "nobody",
+        "body": "An unsourced sentence.",
+        "is_public": "on",
+        **management_form("memberships"),
+        **management_form("participations"),
+    }
+    assert curator_client.post(admin_url("actor", "add"), data).status_code == 302
+    assert not Actor.objects.get(slug="nobody").is_public
+
+
+def test_reverting_to_a_published_revision_does_not_republish_a_blocked_page(curator_client):
+    actor = page_save(page=ActorFactory(is_public=True), body="Nobody knows why.", user=None)
+    published = actor.history.first()
+    actor.is_public = False
+    page_save(page=actor, user=None, change_reason="Unpublished")
+    url = reverse("admin:wiki_actor_simple_history", args=[actor.pk, published.history_id])
+    form = curator_client.get(url).context["adminform"].form
+    assert form.initial["is_public"]
+    data = actor_form(actor, is_public="on", change_reason=form.initial["change_reason"])
+    response = curator_client.post(url, data)
+    assert response.status_code == 302
+    actor.refresh_from_db()
+    assert not actor.is_public
+    said = [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]
+    assert "no citation" in refusal_for(actor, said)
