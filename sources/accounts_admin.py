@@ -24,9 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
-from sources.common.permissions import CURATORS, EDITORS
-
-TEAM_GROUPS = (EDITORS, CURATORS)
+from sources.common.permissions import CURATORS, TEAM_GROUPS, can_manage_account
 
 
 def team_groups():
@@ -41,16 +39,6 @@ def team_groups_field():
         widget=forms.CheckboxSelectMultiple,
         help_text="Editors edit sources and pages; curators also publish, lock, delete and "
         "manage accounts in the admin.",
-    )
-
-
-def curator_may_change(curator, account) -> bool:
-    """A curator changes the accounts of others that hold nothing a curator could not grant."""
-    return (
-        account.pk != curator.pk
-        and not account.is_superuser
-        and not account.user_permissions.exists()
-        and not account.groups.exclude(name__in=TEAM_GROUPS).exists()
     )
 
 
@@ -135,7 +123,7 @@ class AccountAdmin(UserAdmin):
             return False
         if obj is None or request.user.is_superuser:
             return True
-        return curator_may_change(request.user, obj)
+        return can_manage_account(request.user, obj)
 
     @sensitive_post_parameters_m
     def user_change_password(self, request, id, form_url=""):

@@ -14,6 +14,7 @@ from django.http import Http404
 
 EDITORS = "Editors"
 CURATORS = "Curators"
+TEAM_GROUPS = (EDITORS, CURATORS)
 
 
 def _group_names(user) -> set[str]:
@@ -35,7 +36,7 @@ def is_team(user) -> bool:
     """Editors and curators: they read unpublished work, history and who wrote what."""
     if not _active(user):
         return False
-    return user.is_superuser or bool(_group_names(user) & {EDITORS, CURATORS})
+    return user.is_superuser or bool(_group_names(user) & set(TEAM_GROUPS))
 
 
 def is_curator(user) -> bool:
@@ -70,6 +71,22 @@ def for_team(user, thing=None) -> bool:
     """The team's own doors: history (it names editors), and every editor, which opens even on
     a locked page (read only, with the lock's reason)."""
     return is_team(user)
+
+
+def can_manage_account(user, account) -> bool:
+    """Superusers manage every account. A curator manages the accounts of others that hold
+    nothing a curator could not grant: no superuser, no permissions of their own, no group but
+    the team's. (Their own account another curator changes: nobody locks themselves out.)"""
+    if not is_curator(user):
+        return False
+    if user.is_superuser:
+        return True
+    return (
+        account.pk != user.pk
+        and not account.is_superuser
+        and not account.user_permissions.exists()
+        and not account.groups.exclude(name__in=TEAM_GROUPS).exists()
+    )
 
 
 # ---------------------------------------------------------------------------------------------

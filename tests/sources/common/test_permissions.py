@@ -127,3 +127,23 @@ def test_hidden_guard_is_a_404_outside_the_team_but_a_lapsed_post_goes_to_log_in
         view(_request(UserFactory()))
     assert view(_request(AnonymousUser(), "post")).status_code == 302
     assert view(_request(editor())).status_code == 200
+
+
+def test_curators_manage_the_accounts_of_others_within_the_team_only():
+    from django.contrib.auth.models import Group, Permission
+
+    from sources.common.permissions import can_manage_account
+
+    boss = curator("boss")
+    assert can_manage_account(boss, editor("e3"))
+    assert can_manage_account(boss, curator("c3"))
+    assert not can_manage_account(boss, boss)
+    assert not can_manage_account(boss, UserFactory(username="root", is_superuser=True))
+    odd = UserFactory(username="odd")
+    odd.groups.add(Group.objects.create(name="Auditors"))
+    assert not can_manage_account(boss, odd)
+    granted = UserFactory(username="granted")
+    granted.user_permissions.add(Permission.objects.get(codename="delete_user"))
+    assert not can_manage_account(boss, granted)
+    assert not can_manage_account(editor("e4"), editor("e5"))
+    assert can_manage_account(UserFactory(username="su", is_superuser=True), boss)
