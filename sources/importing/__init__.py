@@ -3,6 +3,7 @@
 One module per format (text.py, markdown.py, html.py), listed by formats.py, which picks one by a
 file's extension or a content type and reads uploads; documents.py holds what every format shares;
 metadata.py proposes the title, authors, dates and a citation key. All of it is pure: no database.
+forms.py holds the import form; views reach it through sources.forms.
 """
 
 from sources.importing.documents import Format, ImportedDocument, ImportRefused, normalise_newlines

@@ -48,10 +48,7 @@ def read_upload(name: str, data: bytes, *, max_bytes: int) -> ImportedDocument:
     """Read an uploaded file; ImportRefused says why a file cannot be read."""
     fmt = file_format(name)
     if len(data) > max_bytes:
-        raise ImportRefused(
-            f"“{name}” is {filesizeformat(len(data))}; "
-            f"the largest file Attest accepts is {filesizeformat(max_bytes)}."
-        )
+        raise ImportRefused(too_large(name, len(data), max_bytes))
     text = decode(name, data, fmt)
     if not text.strip():
         raise ImportRefused(f"“{name}” holds no text.")
@@ -59,6 +56,14 @@ def read_upload(name: str, data: bytes, *, max_bytes: int) -> ImportedDocument:
     if not document.text.strip():
         raise ImportRefused(f"No readable text was found in “{name}”.")
     return replace(document, filename=name)
+
+
+def too_large(name: str, size: int, max_bytes: int) -> str:
+    """Why a file of this size is refused, in the words the person reads."""
+    return (
+        f"“{name}” is {filesizeformat(size)}; "
+        f"the largest file Attest accepts is {filesizeformat(max_bytes)}."
+    )
 
 
 _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"))
