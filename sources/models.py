@@ -182,3 +182,16 @@ class Mention(models.Model):
 
     def __str__(self):
         return f"{self.source} mentions {self.entry} ({self.count})"
+
+
+class ContentVersion(models.Model):
+    """Derived: one row counting the commits that changed any versioned thing.
+
+    Bumped after each such commit (sources.common.public_cache), so that every process sees a
+    change in the order the database committed it, which history ids alone do not tell.
+    """
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"content version {self.version}"

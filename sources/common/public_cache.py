@@ -3,23 +3,25 @@
 A page shows more than its own revision: the pages it links to and that link to it, its relations
 and the pages at their other ends, the passages it cites and their sources, the sources that
 mention it. Rather than chase each of these (and miss the next section a page grows), a cached
-page is keyed by the content clock: the newest history row of every versioned model. Every save
-and delete of a page, relation, source or citation writes one, and the derived indexes (links,
-names, citation uses, mentions) are rebuilt by those same saves, so whatever could change a page
-moves the clock. Reading it is one query of primary-key look-ups, whatever the size of the wiki.
-The price is that any edit renders each page anew, once; edits are rare next to reads.
+page is keyed by the content clock, which moves whenever anything versioned is saved or deleted:
+- the newest history row of every versioned model, which a save moves at once, inside its own
+  transaction (so the saving process reads its own writes);
+- the content version, a counter bumped after every commit that wrote history. History ids do
+  not tell the order in which transactions commit: a page rendered between two commits that
+  came out of order would otherwise keep the earlier state. The counter follows the commits.
+Reading both is one query of primary-key look-ups, whatever the size of the wiki. The price is
+that any edit renders each page anew, once; edits are rare next to reads.
 
 The clock lives in the database because the cache need not be shared: with the default
 LocMemCache every worker process has its own, and no signal sent in one could reach the others.
 Each process trusts the clock it read for CLOCK_SECONDS, so that a crowd of readers costs the
 database one query a second rather than one a page; a save in the process forgets it at once.
-Other processes serve a change within that second, well inside the MAX_AGE for which browsers
-and proxies may show a public page anyway.
+Other processes serve a change (an unpublished page is a 404) within that second, well inside
+the MAX_AGE for which browsers and proxies may show a public page anyway.
 
-The ETag is a hash of the stored bytes, so a 304 is never wrong about the content. Entries
-expire after CACHE_SECONDS: on PostgreSQL two saves to one table may commit in the opposite
-order of their history ids, and a page rendered between the two commits would otherwise keep
-the earlier state until the next edit.
+The ETag is a hash of the stored bytes, so a 304 is never wrong about the content. Last-Modified
+is when this URL first answered with those bytes: a change to a draft renders the page anew but
+moves neither header, so outsiders cannot tell when the team works.
 
 Only anonymous GET and HEAD requests for the canonical URL (no query string) are served from
 the cache. The team sees drafts and edit controls: its pages are never stored, and are private.
@@ -29,8 +31,7 @@ Lives in sources, which the wiki builds on, so that both apps' pages can use it.
 import hashlib
 import time
 from dataclasses import dataclass
-from datetime import UTC
-from functools import cache, wraps
+from functools import cache, partial, wraps
 
 from django.apps import apps
 from django.conf import settings
@@ -38,20 +39,25 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache as page_cache
-from django.db import connection
+from django.db import connection, connections, transaction
+from django.db.models import F
 from django.dispatch import receiver
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date
 from simple_history.models import HistoricalChanges
 from simple_history.signals import post_create_historical_record
 
+from sources.models import ContentVersion
+
 MAX_AGE = 60  # seconds a browser or proxy may show a public page before asking again
 CLOCK_SECONDS = 1.0  # how long a process trusts the content clock it read
-CACHE_SECONDS = 600  # how long a rendered page is kept (bounds the commit-order race above)
+CACHE_SECONDS = 600  # how long a rendered page is kept
 MAX_BYTES = 2 * 1024 * 1024  # larger pages (a very long source) are rendered every time
+SINCE_SECONDS = 30 * 24 * 3600  # how long a page's Last-Modified is remembered
 KEY_PREFIX = "public-page"
+VERSION_ROW = 1  # the one row of ContentVersion
 _CONDITIONS = {
     "HTTP_IF_NONE_MATCH",
     "HTTP_IF_MODIFIED_SINCE",
@@ -62,16 +68,9 @@ _CONDITIONS = {
 
 @dataclass(frozen=True)
 class Clock:
-    """The state of all content: the newest history id of each table, and their dates."""
+    """The state of all content: the newest history id of each table and the content version."""
 
     token: str
-    dates: tuple  # as the database hands them back; read only when a page is rendered
-
-    @property
-    def last_modified(self) -> int | None:
-        """When the newest change happened, in seconds since the epoch."""
-        stamps = [_timestamp(date) for date in self.dates if date is not None]
-        return max(stamps) if stamps else None
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ class CachedPage:
 
 @cache
 def _clock_sql() -> str:
-    """One row: for every history table, its newest id and that row's date (index look-ups)."""
+    """One row: every history table's newest id, and the content version (index look-ups)."""
     quote = connection.ops.quote_name
     columns = []
     for model in sorted(
@@ -97,18 +96,13 @@ def _clock_sql() -> str:
         key=lambda model: model._meta.db_table,
     ):
         table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-        date = quote(model._meta.get_field("history_date").column)
         columns.append(f"(SELECT MAX({pk}) FROM {table})")
-        columns.append(f"(SELECT {date} FROM {table} ORDER BY {pk} DESC LIMIT 1)")
+    counter = ContentVersion._meta
+    columns.append(
+        f"(SELECT {quote(counter.get_field('version').column)} FROM {quote(counter.db_table)} "
+        f"WHERE {quote(counter.pk.column)} = {VERSION_ROW})"
+    )
     return "SELECT " + ", ".join(columns)
-
-
-def _timestamp(value) -> int:
-    # From a bare subquery SQLite hands back the text it stores; PostgreSQL a datetime.
-    moment = parse_datetime(value) if isinstance(value, str) else value
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)  # stored in UTC (USE_TZ)
-    return int(moment.timestamp())
 
 
 def content_clock() -> Clock:
@@ -116,7 +110,15 @@ def content_clock() -> Clock:
     with connection.cursor() as cursor:
         cursor.execute(_clock_sql())
         row = cursor.fetchone()
-    return Clock(token=",".join(str(value) for value in row[0::2]), dates=tuple(row[1::2]))
+    return Clock(token=",".join(str(value) for value in row))
+
+
+def content_version_bump(using="default") -> None:
+    """Count one more commit that changed content (run after the commit)."""
+    rows = ContentVersion.objects.using(using).filter(pk=VERSION_ROW)
+    if not rows.update(version=F("version") + 1):
+        ContentVersion.objects.using(using).get_or_create(pk=VERSION_ROW)
+        rows.update(version=F("version") + 1)
 
 
 _last_read: dict[str, tuple[float, Clock]] = {}  # this process's latest reading, by database
@@ -133,7 +135,19 @@ def recent_clock() -> Clock:
 
 @receiver(post_create_historical_record)
 def clock_forget(**kwargs) -> None:
-    """Forget the clock this process read: it has just saved or deleted something."""
+    """Forget the clock this process read: it has just saved or deleted something; and count
+    the commit, once per transaction, when it has happened."""
+    _last_read.clear()
+    using = kwargs.get("using") or "default"
+    pending = connections[using].run_on_commit  # emptied when the transaction rolls back
+    if not any(getattr(entry[1], "counts_content", False) for entry in pending):
+        bump = partial(_bumped, using)
+        bump.counts_content = True
+        transaction.on_commit(bump, using=using)
+
+
+def _bumped(using) -> None:
+    content_version_bump(using)
     _last_read.clear()
 
 
@@ -143,8 +157,12 @@ def _build() -> str:
     return getattr(staticfiles_storage, "manifest_hash", "") or ""
 
 
+def _url(request) -> str:
+    return f"{request.get_host()}|{request.path}"
+
+
 def _cache_key(request, clock: Clock) -> str:
-    parts = (request.get_host(), request.path, clock.token, _build())
+    parts = (_url(request), clock.token, _build())
     return f"{KEY_PREFIX}:{hashlib.sha256('|'.join(parts).encode()).hexdigest()}"
 
 
@@ -194,10 +212,21 @@ def _public(response, page: CachedPage):
     return response
 
 
-def _rendered(response, clock: Clock) -> CachedPage:
+def _first_served(request, etag: str) -> int:
+    """When this URL first answered with these bytes (kept as long as it keeps answering so)."""
+    key = f"{KEY_PREFIX}-since:{hashlib.sha256(_url(request).encode()).hexdigest()}"
+    seen = page_cache.get(key)
+    if seen is None or seen[0] != etag:
+        seen = (etag, int(timezone.now().timestamp()))
+    page_cache.set(key, seen, SINCE_SECONDS)
+    return seen[1]
+
+
+def _rendered(request, response) -> CachedPage:
+    etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
     return CachedPage(
-        etag=f'"{hashlib.sha256(response.content).hexdigest()[:32]}"',
-        last_modified=clock.last_modified,
+        etag=etag,
+        last_modified=_first_served(request, etag),
         content_type=response["Content-Type"],
         content=response.content,
     )
@@ -217,7 +246,7 @@ def cache_public_page(view):
             response = view(request, *args, **kwargs)
             if not _storable(request, response):
                 return _private(response)
-            page = _rendered(response, clock)
+            page = _rendered(request, response)
             page_cache.set(key, page, CACHE_SECONDS)
         conditional = None
         if _CONDITIONS & request.META.keys():

@@ -379,3 +379,66 @@ def test_a_response_that_sets_a_cookie_is_never_stored(world):
     cookie_page(_anonymous_get())
     cookie_page(_anonymous_get())
     assert len(calls) == 2
+
+
+# Commits, not history ids, decide what is current ----------------------------------------------
+
+
+def test_a_draft_changing_moves_neither_etag_nor_last_modified(client, world):
+    """Outsiders must not learn when the team works on unpublished pages."""
+    url = world["page"].get_absolute_url()
+    first = client.get(url)
+    time.sleep(1.1)  # Last-Modified counts seconds: a moved date would show
+    page_save(page=ActorFactory(title="Secret draft", is_public=False), user=None)
+    again = client.get(url)
+    assert rendered(again), "the content changed, so the page is rendered anew"
+    assert again["ETag"] == first["ETag"]
+    assert again["Last-Modified"] == first["Last-Modified"]
+
+
+def test_last_modified_moves_when_the_page_itself_changes(client, world):
+    url = world["page"].get_absolute_url()
+    first = client.get(url)
+    time.sleep(1.1)
+    _edit_page(world)
+    again = client.get(url)
+    assert again["ETag"] != first["ETag"]
+    assert again["Last-Modified"] != first["Last-Modified"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unpublish_that_commits_after_a_later_save_is_still_served(client, postgres_only):
+    """Two transactions commit in the opposite order of their history ids: a page rendered
+    between the two commits must not outlive the unpublish that committed last."""
+    import threading
+
+    from django.db import connection, transaction
+
+    page = page_save(page=ActorFactory(title="Massoud", slug="massoud"), user=None)
+    page_publish(page=page, user=None)
+    url = page.get_absolute_url()
+    assert client.get(url).status_code == 200
+    unpublishing, release, done = threading.Event(), threading.Event(), threading.Event()
+
+    def unpublish():
+        try:
+            with transaction.atomic():
+                page_publish(page=type(page).objects.get(pk=page.pk), user=None, publish=False)
+                unpublishing.set()
+                release.wait(10)
+        finally:
+            connection.close()
+            done.set()
+
+    worker = threading.Thread(target=unpublish)
+    worker.start()
+    assert unpublishing.wait(10)
+    # A later save commits first: its history id is the newest the clock can see.
+    page_save(page=ActorFactory(title="Dostum"), user=None)
+    public_cache.clock_forget()
+    assert client.get(url).status_code == 200  # the unpublish is not committed yet
+    release.set()
+    assert done.wait(10)
+    worker.join()
+    public_cache._last_read.clear()  # as every process does within CLOCK_SECONDS
+    assert client.get(url).status_code == 404
