@@ -19,6 +19,7 @@ from sources.common.models import (
     bound_fields,
 )
 from sources.models import CitationUse
+from wiki.markup.statements import Coverage
 
 EVIDENCE_HELP = (
     'One or more citations: [@source-key "exact passage"]; add a locator as [@key, p. 3 "…"].'
@@ -99,9 +100,14 @@ class Entry(TagSnapshotModel, DatedModel, TrackedModel):
         raise NotImplementedError
 
     @property
+    def statement_coverage(self) -> Coverage:
+        """The stored counts as the pages show them (the `coverage` ratio is for sorting)."""
+        return Coverage(self.sourced_count, self.sentence_count)
+
+    @property
     def coverage_percent(self) -> int:
         """Sourced statements as a whole percentage, rounded down (99.6 % is not 100 %)."""
-        return int(self.coverage * 100)
+        return self.statement_coverage.percent
 
 
 class Actor(Entry):

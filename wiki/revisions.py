@@ -6,24 +6,18 @@ how actors, factions, events, sources and relations merge into one feed. Team on
 function here shows editor names.
 """
 
-from dataclasses import dataclass
-
-from django.urls import reverse
-from django.utils.http import urlencode
-from django.utils.safestring import SafeString, mark_safe
+from collections.abc import Sequence
 
 from sources.citations.anchoring import find_quote
+from sources.citations.syntax import CitationRef
 from sources.common.history.revert import restore_fields, revert_reason
 from sources.common.history.revisions import (
     tag_names,
     tracked_fields,
 )
 from sources.models import Citation, Source
-from wiki import names
 from wiki.markup import parse as markup
-from wiki.models import (
-    Name,
-)
+from wiki.markup.rendering import UNKNOWN_SOURCE, Reference, RenderedBody, render_body
 from wiki.services import page_save
 
 # What a revert leaves alone: publishing and locking stay a curator's act, and a page's address
@@ -40,58 +34,22 @@ def entry_fields(model) -> list:
 # An old revision of a page
 
 
-@dataclass(frozen=True)
-class OldBody:
-    """A page body as it was, rendered against today's pages and sources."""
-
-    html: SafeString
-    footnotes: tuple[markup.Footnote, ...] = ()
-    sentences: int = 0
-    sourced: int = 0
-    error: str = ""  # set when the old text cannot be read any more (it then shows as text)
-
-    @property
-    def coverage_percent(self) -> int:
-        return self.sourced * 100 // self.sentences if self.sentences else 100
-
-
-def revision_body(record) -> OldBody:
+def revision_body(record) -> RenderedBody:
     """Render a revision's body: three queries (names, sources, citations) whatever its size.
 
     Nothing is written: [[links]] resolve through today's name index, and each quote is looked
-    for in its source's current text (a passage no longer there shows as "orphaned").
+    for in its source's current text (a passage no longer there shows as "orphaned"). History
+    is the team's alone, so the body renders as the team reads it. A body that cannot be read
+    any more comes back with its error.
     """
     try:
-        parsed = markup.parse(record.body)
+        return render_body(record.body, team=True, citations=_as_it_was)
     except markup.MarkupError as error:
-        return OldBody(html=SafeString(""), error=str(error))
-    resolve_link = _link_resolver(parsed.links)
-    resolve_citation = _citation_resolver(parsed.citations)
-    rendered = markup.render(
-        record.body, resolve_link=resolve_link, resolve_citation=resolve_citation
-    )
-    html = mark_safe(rendered.html)  # noqa: S308 - markup.render sanitises with nh3
-    return OldBody(html, rendered.footnotes, rendered.sentences, rendered.sourced)
+        return RenderedBody(error=str(error))
 
 
-def _link_resolver(targets):
-    keys = {names.normalise(target) for target in targets}
-    rows = Name.objects.filter(normalised__in=keys).select_related("content_type")
-    by_name: dict[str, Name] = {}
-    for row in sorted(rows, key=lambda row: not row.is_title):  # a title wins over an alias
-        by_name.setdefault(row.normalised, row)
-
-    def resolve(target: str) -> markup.LinkTarget:
-        row = by_name.get(names.normalise(target))
-        if row is not None:
-            return markup.LinkTarget(row.get_absolute_url(), True, row.name)
-        new_page = f"{reverse('wiki:page-new')}?{urlencode({'title': target})}"
-        return markup.LinkTarget(new_page, False)
-
-    return resolve
-
-
-def _citation_resolver(refs):
+def _as_it_was(refs: Sequence[CitationRef]) -> dict[CitationRef, Reference]:
+    """Each quote found again in its source's current text, with the citation there if any."""
     sources = {s.key: s for s in Source.objects.filter(key__in={ref.key for ref in refs})}
     anchors = {
         ref: find_quote(sources[ref.key].text, ref.quote)
@@ -105,21 +63,21 @@ def _citation_resolver(refs):
             source__in=list(sources.values()), start__in=wanted
         ).values_list("pk", "source_id", "start", "end")
     }
-
-    def resolve(ref) -> markup.CitationTarget | None:
-        source = sources.get(ref.key)
+    found = {}
+    for ref in refs:
+        source, anchor = sources.get(ref.key), anchors.get(ref)
         if source is None:
-            return None
-        url = source.get_absolute_url()
+            found[ref] = Reference(ref, UNKNOWN_SOURCE, quote=ref.quote, locator=ref.locator)
+            continue
+        url, status = source.get_absolute_url(), Citation.Status.ANCHORED
         if ref.is_whole_document:
-            return markup.CitationTarget(url, source.title, "unverified")
-        anchor = anchors.get(ref)
-        if anchor is None:
-            return markup.CitationTarget(url, source.title, "orphaned")
-        pk = citations.get((source.pk, anchor.start, anchor.end))
-        return markup.CitationTarget(f"{url}#c{pk}" if pk else url, source.title, "anchored")
-
-    return resolve
+            status = Citation.Status.UNVERIFIED
+        elif anchor is None:
+            status = Citation.Status.ORPHANED
+        elif pk := citations.get((source.pk, anchor.start, anchor.end)):
+            url = f"{url}#c{pk}"
+        found[ref] = Reference(ref, status, source, url, ref.quote, ref.locator)
+    return found
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,8 +12,8 @@ with a "citation needed" mark right after them.
 """
 
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 import nh3
 from markdown_it.common.utils import escapeHtml
@@ -21,7 +21,7 @@ from markdown_it.token import Token
 
 from sources.citations.syntax import CitationRef
 from wiki.markup.plugins import MarkupError, make_markdown
-from wiki.markup.statements import count_statements
+from wiki.markup.statements import Coverage, count_statements
 
 # markdown-it-py reads markup-dense text (thousands of one-word list items, runs of emphasis or
 # brackets) at up to 17 microseconds a character; this cap keeps any body within about 2 s. It
@@ -42,6 +42,7 @@ __all__ = [
     "MAX_CITATIONS",
     "MAX_LINES",
     "CitationTarget",
+    "Coverage",
     "Footnote",
     "LinkTarget",
     "MarkupError",
@@ -62,9 +63,9 @@ class ParsedPage:
     sourced: int
 
     @property
-    def coverage(self) -> float:
-        """Sourced sentences over all sentences; 1.0 for a page without any."""
-        return self.sourced / self.sentences if self.sentences else 1.0
+    def coverage(self) -> Coverage:
+        """Sourced sentences out of all of them (page_save stores the counts and the ratio)."""
+        return Coverage(self.sourced, self.sentences)
 
 
 @dataclass(frozen=True)
@@ -87,11 +88,12 @@ class CitationTarget:
 
 @dataclass(frozen=True)
 class Footnote:
-    """One numbered entry of the reference list."""
+    """One numbered entry of the reference list, cited `uses` times in the text."""
 
     number: int
     ref: CitationRef
     target: CitationTarget | None
+    uses: int = 1  # its markers are #fnref-<number>-1 to #fnref-<number>-<uses>
 
 
 @dataclass(frozen=True)
@@ -100,12 +102,41 @@ class RenderedPage:
 
     html: str
     footnotes: tuple[Footnote, ...]
-    sentences: int
-    sourced: int
+    coverage: Coverage
+
+
+# Resolvers are asked once per render, for everything at once, so that each can be one query.
+LinkResolver = Callable[[Sequence[str]], Mapping[str, LinkTarget]]
+CitationResolver = Callable[[Sequence[CitationRef]], Mapping[CitationRef, CitationTarget | None]]
 
 
 def parse(body: str) -> ParsedPage:
     """The links, citations and sentence counts of a page body; MarkupError if it cannot be read."""
+    tokens, links, citations = _read(body)
+    coverage = count_statements(tokens, mark=False)
+    return ParsedPage(links, citations, coverage.total, coverage.sourced)
+
+
+def render(
+    body: str, *, resolve_links: LinkResolver, resolve_citations: CitationResolver
+) -> RenderedPage:
+    """A page body as sanitised HTML with footnote markers, red links and citation-needed marks.
+
+    resolve_links gets every distinct [[target]] and resolve_citations every distinct citation,
+    in order of first appearance (the order of parse(body).citations); each returns what each
+    one resolves to. A LinkTarget without a url renders as plain text. MarkupError where parse
+    would raise it.
+    """
+    tokens, links, citations = _read(body)
+    coverage = count_statements(tokens, mark=True)
+    _attach_citations(tokens)
+    resolved = _Resolved(resolve_links(links), resolve_citations(citations))
+    html = _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {"attest": resolved})
+    return RenderedPage(_CLEANER.clean(html), resolved.numbered(), coverage)
+
+
+def _read(body: str) -> tuple[list[Token], tuple[str, ...], tuple[CitationRef, ...]]:
+    """The body's tokens, its distinct link targets and citations; MarkupError past the limits."""
     lines = body.count("\n") + 1
     if lines > MAX_LINES:
         raise MarkupError(
@@ -128,29 +159,7 @@ def parse(body: str) -> ParsedPage:
             f"The page has {cited:,} citations, more than the {MAX_CITATIONS:,} a page may "
             "hold: split it into several pages"
         )
-    sentences, sourced = count_statements(tokens, mark=False)
-    return ParsedPage(tuple(links), tuple(citations), sentences, sourced)
-
-
-def render(
-    body: str,
-    *,
-    resolve_link: Callable[[str], LinkTarget],
-    resolve_citation: Callable[[CitationRef], CitationTarget | None],
-) -> RenderedPage:
-    """A page body as sanitised HTML with footnote markers, red links and citation-needed marks.
-
-    resolve_citation is called once per distinct citation, in order of first appearance: the
-    order of parse(body).citations. A LinkTarget without a url renders as plain text.
-    """
-    tokens = _tokens(body)
-    sentences, sourced = count_statements(tokens, mark=True)
-    _attach_citations(tokens)
-    resolved = _Resolved(resolve_link, resolve_citation)
-    html = _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {"attest": resolved})
-    return RenderedPage(
-        _CLEANER.clean(html), tuple(resolved.footnotes.values()), sentences, sourced
-    )
+    return tokens, tuple(links), tuple(citations)
 
 
 def _tokens(body: str) -> list[Token]:
@@ -202,29 +211,30 @@ def _inline_children(tokens: list[Token]) -> Iterator[Token]:
 
 
 class _Resolved:
-    """Looks each link target and each cited ref up once per render, and numbers footnotes."""
+    """What the resolvers found for one render; numbers footnotes and counts their markers."""
 
     def __init__(
         self,
-        resolve_link: Callable[[str], LinkTarget],
-        resolve_citation: Callable[[CitationRef], CitationTarget | None],
+        links: Mapping[str, LinkTarget],
+        targets: Mapping[CitationRef, CitationTarget | None],
     ):
-        self._resolve_link, self._resolve_citation = resolve_link, resolve_citation
-        self.links: dict[str, LinkTarget] = {}
+        self._links, self._targets = links, targets
         self.footnotes: dict[CitationRef, Footnote] = {}
         self._anchors: Counter[CitationRef] = Counter()
 
     def link(self, target: str) -> LinkTarget:
-        if target not in self.links:
-            self.links[target] = self._resolve_link(target)
-        return self.links[target]
+        return self._links[target]
 
     def footnote(self, ref: CitationRef) -> tuple[Footnote, int]:
         if ref not in self.footnotes:
             number = len(self.footnotes) + 1
-            self.footnotes[ref] = Footnote(number, ref, self._resolve_citation(ref))
+            self.footnotes[ref] = Footnote(number, ref, self._targets.get(ref))
         self._anchors[ref] += 1
         return self.footnotes[ref], self._anchors[ref]
+
+    def numbered(self) -> tuple[Footnote, ...]:
+        """The footnotes in number order, each with how often the text cites it."""
+        return tuple(replace(note, uses=self._anchors[ref]) for ref, note in self.footnotes.items())
 
 
 def _render_wikilink(renderer, tokens, idx, options, env) -> str:

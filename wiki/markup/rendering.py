@@ -1,11 +1,16 @@
-"""A page as its reader sees it: the body with footnotes and resolved links, and what links here.
+"""A body as its reader sees it: one renderer, one link resolver, and what links here.
 
-Reading never re-parses other pages: links resolve through the name index, citations through the
-page's citation uses (both rebuilt by page_save), so a page costs the same few queries however
-many citations and links it has.
+render_body() renders every body the site shows, for one reader: a page, a preview, an old
+revision. Only how citations resolve differs, and the caller says how: a saved page reads the
+Citation rows page_save recorded (page_body here), a preview looks its quotes up without
+writing (wiki.markup.preview), an old revision finds its passages as they stand today
+(wiki.revisions). Links always resolve the same way, through the name index. Reading never
+re-parses other pages, so a page costs the same few queries however many citations and links
+it has.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
@@ -13,101 +18,163 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
-from sources.common.permissions import can_edit, can_read_drafts
-from sources.models import Citation, CitationUse
+from sources.citations.syntax import CitationRef
+from sources.common.permissions import is_team
+from sources.models import Citation, CitationUse, Source
 from wiki import names
 from wiki.markup import parse as markup
+from wiki.markup.statements import Coverage
+from wiki.markup.validation import QuoteCheck
 from wiki.models import Name, PageLink
 
 # A reference shows a source's title and date, never its (long) text or internal notes.
 SOURCE_BULK = ("citation__source__text", "citation__source__notes")
 
+# What a footnote's passage is, besides Citation.Status (anchored, orphaned, unverified):
+MISSING = "missing"  # the quote is not in its source (a preview, before saving)
+UNKNOWN_SOURCE = "unknown-source"  # no source has the key (a preview, an old revision)
+WITHHELD = "withheld"  # the reader may not see the source
+
 
 @dataclass(frozen=True)
 class Reference:
-    """One numbered entry of a page's reference list."""
+    """One numbered footnote: the citation as written, and its passage as the reader may see it.
 
-    number: int
-    ref: object  # the CitationRef as written
-    citation: Citation | None  # None when the reader may not see its source
+    It answers the questions a Citation answers in a template (quote, locator, status, source,
+    get_absolute_url), so includes/citation.html shows either.
+    """
+
+    ref: CitationRef
+    status: str = WITHHELD  # a Citation.Status, MISSING, UNKNOWN_SOURCE or WITHHELD
+    source: Source | None = None  # None when no source has the key or the reader may not see it
+    url: str = ""  # the passage in the source viewer (/sources/<key>/#c<id>), else the source
+    quote: str = ""  # the passage as the source has it; as typed where it is not there
+    locator: str = ""
+    citation: Citation | None = None  # a saved page's passage
+    check: QuoteCheck | None = None  # a preview's look-up, with the closest passage
+    number: int = 0  # set by render_body: the footnote's number in the text
+    uses: int = 0  # and how many times the text cites it
+
+    @property
+    def target(self) -> markup.CitationTarget | None:
+        """What the footnote's marker in the text says of it."""
+        if self.source is None:
+            return None
+        return markup.CitationTarget(self.url, self.source.title, self.status)
+
+    def get_absolute_url(self) -> str:
+        return self.url
 
 
 @dataclass(frozen=True)
-class PageBody:
-    """A rendered body, its references and its coverage."""
+class RenderedBody:
+    """A body as its reader sees it: sanitised HTML, its footnotes and its coverage."""
 
-    html: SafeString
-    references: list[Reference]
-    sentences: int
-    sourced: int
+    html: SafeString = SafeString("")
+    references: tuple[Reference, ...] = ()  # in footnote order
+    coverage: Coverage = Coverage(0, 0)
+    error: str = ""  # set when the markup cannot be read (previews and old revisions show it)
 
-    @property
-    def coverage_percent(self) -> int:
-        """Sourced statements as a whole percentage, rounded down."""
-        return self.sourced * 100 // self.sentences if self.sentences else 100
+
+# Resolves a body's distinct citations at once (one query, not one per citation).
+ReferenceResolver = Callable[[Sequence[CitationRef]], Mapping[CitationRef, Reference]]
+
+
+def render_body(
+    body: str, *, team: bool, citations: ReferenceResolver, linked: Iterable[str] | None = None
+) -> RenderedBody:
+    """Render a body for a reader: team (drafts linked, red links to create) or public.
+
+    citations says what each citation's passage is. linked is the normalised names the body
+    links to, where an index holds them already (a saved page's links). MarkupError if the
+    body cannot be read.
+    """
+    found: dict[CitationRef, Reference] = {}
+
+    def resolve_citations(refs: Sequence[CitationRef]):
+        found.update(citations(refs))
+        return {ref: reference.target for ref, reference in found.items()}
+
+    rendered = markup.render(
+        body,
+        resolve_links=lambda targets: resolve_links(targets, team=team, linked=linked),
+        resolve_citations=resolve_citations,
+    )
+    references = tuple(
+        replace(found[note.ref], number=note.number, uses=note.uses) for note in rendered.footnotes
+    )
+    html = mark_safe(rendered.html)  # noqa: S308 - markup.render sanitises with nh3
+    return RenderedBody(html, references, rendered.coverage)
+
+
+def resolve_links(
+    targets: Sequence[str], *, team: bool, linked: Iterable[str] | None = None
+) -> dict[str, markup.LinkTarget]:
+    """Each [[target]]'s page, by title or alias (a title wins), in one query.
+
+    The team is linked to drafts too, and a target without a page is a red link that offers to
+    create it; the public sees a target it may not read, or that does not exist, as plain text.
+    """
+    wanted = linked if linked is not None else {names.normalise(target) for target in targets}
+    rows = Name.objects.filter(normalised__in=wanted).select_related("content_type")
+    if not team:
+        rows = rows.filter(is_public=True)
+    by_name: dict[str, Name] = {}
+    for row in sorted(rows, key=lambda row: not row.is_title):
+        by_name.setdefault(row.normalised, row)
+    return {target: _link(target, by_name.get(names.normalise(target)), team) for target in targets}
+
+
+def _link(target: str, row: Name | None, team: bool) -> markup.LinkTarget:
+    if row is not None:
+        return markup.LinkTarget(row.get_absolute_url(), True, row.name)
+    if not team:
+        return markup.LinkTarget("", False)
+    return markup.LinkTarget(f"{reverse('wiki:page-new')}?{urlencode({'title': target})}", False)
+
+
+# A saved page --------------------------------------------------------------------------------
 
 
 def _page_filter(page) -> dict:
     return {"content_type": ContentType.objects.get_for_model(page), "object_id": page.pk}
 
 
-def _citation_target(citation: Citation, visible: bool) -> markup.CitationTarget | None:
-    if not visible:
-        return None
-    return markup.CitationTarget(
-        url=citation.get_absolute_url(), label=citation.source.title, status=citation.status
-    )
+def page_body(page, user) -> RenderedBody:
+    """Render a saved page's body for this reader: two queries whatever its size."""
+    team = is_team(user)
+    linked = PageLink.objects.filter(**_page_filter(page)).values("normalised")
+    return render_body(page.body, team=team, citations=_saved(page, team), linked=linked)
 
 
-def _link_resolver(page, user):
-    """Look up every name the page links to in one query; unknown names become red links."""
-    rows = Name.objects.filter(
-        normalised__in=PageLink.objects.filter(**_page_filter(page)).values("normalised")
-    ).select_related("content_type")
-    if not can_read_drafts(user):
-        rows = rows.filter(is_public=True)
-    by_name: dict[str, Name] = {}
-    for row in sorted(rows, key=lambda row: not row.is_title):  # a title wins over an alias
-        by_name.setdefault(row.normalised, row)
-    may_create = can_edit(user)
+def _saved(page, team: bool) -> ReferenceResolver:
+    """The citations as page_save recorded them: the page's uses, in the order of its refs."""
 
-    def resolve(target: str) -> markup.LinkTarget:
-        row = by_name.get(names.normalise(target))
-        if row is not None:
-            return markup.LinkTarget(row.get_absolute_url(), True, row.name)
-        if not may_create:
-            return markup.LinkTarget("", False)
-        return markup.LinkTarget(
-            f"{reverse('wiki:page-new')}?{urlencode({'title': target})}", False
+    def resolve(refs: Sequence[CitationRef]) -> dict[CitationRef, Reference]:
+        uses = iter(
+            CitationUse.objects.filter(**_page_filter(page))
+            .select_related("citation__source")
+            .defer(*SOURCE_BULK)
+            .order_by("position")
         )
+        return {ref: _saved_reference(ref, next(uses, None), team) for ref in refs}
 
     return resolve
 
 
-def page_body(page, user) -> PageBody:
-    """Render a page's body for this reader: two queries whatever its size."""
-    uses = list(
-        CitationUse.objects.filter(**_page_filter(page))
-        .select_related("citation__source")
-        .defer(*SOURCE_BULK)
-        .order_by("position")
+def _saved_reference(ref: CitationRef, use: CitationUse | None, team: bool) -> Reference:
+    citation = use.citation if use else None
+    if citation is None or not (team or citation.source.is_public):
+        return Reference(ref)
+    return Reference(
+        ref,
+        citation.status,
+        citation.source,
+        citation.get_absolute_url(),
+        citation.quote,
+        citation.locator,
+        citation=citation,
     )
-    team = can_read_drafts(user)
-    pending = iter(uses)
-    references: list[Reference] = []
-
-    def resolve_citation(ref):
-        use = next(pending, None)
-        citation = use.citation if use else None
-        visible = citation is not None and (team or citation.source.is_public)
-        references.append(Reference(len(references) + 1, ref, citation if visible else None))
-        return _citation_target(citation, visible) if citation else None
-
-    rendered = markup.render(
-        page.body, resolve_link=_link_resolver(page, user), resolve_citation=resolve_citation
-    )
-    html = mark_safe(rendered.html)  # noqa: S308 - markup.render sanitises with nh3
-    return PageBody(html, references, rendered.sentences, rendered.sourced)
 
 
 def what_links_here(page, user) -> list[Name]:
@@ -125,6 +192,6 @@ def what_links_here(page, user) -> list[Name]:
         .select_related("content_type")
         .order_by("name")
     )
-    if not can_read_drafts(user):
+    if not is_team(user):
         pages = pages.filter(is_public=True)
     return list(pages)

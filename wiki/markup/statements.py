@@ -35,7 +35,39 @@ class _Block:
     citations: list[int] = field(default_factory=list)  # offsets in text
 
 
-def count_statements(tokens: list[Token], *, mark: bool) -> tuple[int, int]:
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a text is sourced: its sourced statements out of all of them."""
+
+    sourced: int
+    total: int
+
+    @property
+    def ratio(self) -> float:
+        """The share sourced, 0.0 to 1.0; a text without statements leaves nothing unsourced."""
+        return self.sourced / self.total if self.total else 1.0
+
+    @property
+    def percent(self) -> int:
+        """The share sourced as a whole percentage, rounded down (99.6 % is not 100 %)."""
+        return self.sourced * 100 // self.total if self.total else 100
+
+    @property
+    def unsourced(self) -> int:
+        return self.total - self.sourced
+
+    @property
+    def is_complete(self) -> bool:
+        return self.sourced >= self.total
+
+    def __float__(self) -> float:
+        # The share sourced, as the pages' stored `coverage` column holds it for sorting.
+        return self.ratio
+
+
+def count_statements(tokens: list[Token], *, mark: bool) -> Coverage:
+    """How many of the paragraphs' sentences a citation backs; with mark, a citation-needed
+    token follows each sentence that none does."""
     # Only paragraphs hold statements; a list item's or block quote's text is a paragraph too.
     sentences = sourced = quote_depth = 0
     for index, token in enumerate(tokens):
@@ -49,7 +81,7 @@ def count_statements(tokens: list[Token], *, mark: bool) -> tuple[int, int]:
         sentences, sourced = sentences + len(spans), sourced + covered
         if mark and covered < len(spans):
             token.children = _insert_marks(block, [end for _, end in spans[covered:]])
-    return sentences, sourced
+    return Coverage(sourced, sentences)
 
 
 def _read_block(children: list[Token]) -> _Block:

@@ -82,13 +82,16 @@ class QuoteCheck:
         return f'[@{self.ref.key}{locator} "{self.closest}"]'
 
 
+# What a check reads of a source: its text, and what a reference names it by.
+_CHECKED_FIELDS = ("key", "title", "authors", "publisher", "published", "text", "is_public")
+
+
 def check_quotes(refs, *, closest: bool = True) -> dict[CitationRef, QuoteCheck]:
     """Look each citation up in its source without writing: one query for all the sources."""
     refs = list(dict.fromkeys(refs))
     keys = {ref.key for ref in refs}
     sources = {
-        source.key: source
-        for source in Source.objects.filter(key__in=keys).only("key", "title", "text", "is_public")
+        source.key: source for source in Source.objects.filter(key__in=keys).only(*_CHECKED_FIELDS)
     }
     checks = {}
     for ref in refs:

@@ -11,6 +11,7 @@ from sources.citations.syntax import CitationRef
 from wiki.markup.parse import (
     MAX_BODY_CHARS,
     CitationTarget,
+    Coverage,
     LinkTarget,
     MarkupError,
     ParsedPage,
@@ -39,9 +40,17 @@ def resolve_citation(ref: CitationRef) -> CitationTarget | None:
     return CitationTarget(f"/sources/{ref.key}/#c1", f"Source {ref.key}", status)
 
 
+def rendered(body: str, *, resolve_link=resolve_link, resolve_citation=resolve_citation):
+    """render() with resolvers that answer one link or citation at a time."""
+    return render(
+        body,
+        resolve_links=lambda targets: {target: resolve_link(target) for target in targets},
+        resolve_citations=lambda refs: {ref: resolve_citation(ref) for ref in refs},
+    )
+
+
 def html(body: str, **resolvers) -> str:
-    resolvers = {"resolve_link": resolve_link, "resolve_citation": resolve_citation} | resolvers
-    return render(body, **resolvers).html
+    return rendered(body, **resolvers).html
 
 
 def marked(body: str) -> str:
@@ -139,17 +148,13 @@ def test_parse_finds_citations(body, citations):
 
 
 def test_render_numbers_footnotes_in_order_and_reuses_numbers():
-    page = render(
-        'One.[@a "x"] Two.[@b "y"] Three.[@a "x"]',
-        resolve_link=resolve_link,
-        resolve_citation=resolve_citation,
-    )
+    page = rendered('One.[@a "x"] Two.[@b "y"] Three.[@a "x"]')
     assert page.html == (
         f"<p>One.{ref_html(1)} Two.{ref_html(2, key='b')} Three.{ref_html(1, k=2)}</p>\n"
     )
-    assert [(note.number, note.ref) for note in page.footnotes] == [
-        (1, CitationRef("a", quote="x")),
-        (2, CitationRef("b", quote="y")),
+    assert [(note.number, note.ref, note.uses) for note in page.footnotes] == [
+        (1, CitationRef("a", quote="x"), 2),
+        (2, CitationRef("b", quote="y"), 1),
     ]
     assert page.footnotes[0].target == CitationTarget("/sources/a/#c1", "Source a")
 
@@ -261,19 +266,25 @@ def test_sentence_boundaries(body, expected):
     ],
 )
 def test_coverage_counts(body, sentences, sourced):
-    parsed = parse(body)
-    rendered = render(body, resolve_link=resolve_link, resolve_citation=resolve_citation)
-    assert (parsed.sentences, parsed.sourced) == (sentences, sourced)
-    assert (rendered.sentences, rendered.sourced) == (sentences, sourced)
-    assert rendered.html.count(MARK) == sentences - sourced
+    page = rendered(body)
+    assert parse(body).coverage == Coverage(sourced, sentences) == page.coverage
+    assert page.html.count(MARK) == sentences - sourced
 
 
 @pytest.mark.parametrize(
-    ("sentences", "sourced", "coverage"),
-    [(0, 0, 1.0), (4, 3, 0.75), (3, 0, 0.0), (2, 2, 1.0)],
+    ("sentences", "sourced", "ratio", "percent"),
+    [(0, 0, 1.0, 100), (4, 3, 0.75, 75), (3, 0, 0.0, 0), (2, 2, 1.0, 100), (3, 2, 2 / 3, 66)],
 )
-def test_coverage_property(sentences, sourced, coverage):
-    assert ParsedPage((), (), sentences, sourced).coverage == coverage
+def test_coverage_property(sentences, sourced, ratio, percent):
+    coverage = ParsedPage((), (), sentences, sourced).coverage
+    assert (coverage.ratio, coverage.percent, float(coverage)) == (ratio, percent, ratio)
+    assert coverage.is_complete == (sourced == sentences)
+
+
+@pytest.mark.parametrize(("sourced", "total", "percent"), [(29, 100, 29), (995, 1000, 99)])
+def test_coverage_percent_is_exact_and_rounds_down(sourced, total, percent):
+    # 29 / 100 * 100 is 28.999… in floating point: the percentage comes from the counts.
+    assert Coverage(sourced, total).percent == percent
 
 
 @pytest.mark.parametrize(
@@ -414,7 +425,7 @@ def test_a_long_page_renders_fast():
     ]
     body = "\n\n".join(paragraphs)
     started = time.perf_counter()
-    parsed, rendered = parse(body), html(body)
+    parsed, page = parse(body), html(body)
     assert time.perf_counter() - started < 0.5  # about 0.05 s on a developer machine
     assert (parsed.sentences, parsed.sourced, len(parsed.citations)) == (360, 300, 60)
-    assert rendered.count("footnote-ref") == 300
+    assert page.count("footnote-ref") == 300

@@ -8,6 +8,11 @@ from django.urls import reverse
 from sources.models import Citation
 from sources.services import source_save
 from tests.factories import ActorFactory, FactionFactory, SourceFactory, editor
+from wiki.markup.preview import preview_body
+from wiki.markup.rendering import page_body
+from wiki.markup.statements import Coverage
+from wiki.models import Actor
+from wiki.revisions import revision_body
 from wiki.services import page_save
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +57,47 @@ def test_page_coverage_is_stored_for_lists():
     actor = page_save(
         page=ActorFactory(), body='One. Two. [@ric "President Najibullah"] Three.', user=None
     )
-    assert (actor.sentence_count, actor.sourced_count) == (3, 2)
-    assert actor.coverage_percent == 66
+    stored = Actor.objects.get(pk=actor.pk)
+    assert (stored.sentence_count, stored.sourced_count) == (3, 2)
+    assert stored.coverage == pytest.approx(2 / 3)
+    assert stored.statement_coverage == Coverage(2, 3)
+    assert stored.coverage_percent == 66
+
+
+def test_a_page_its_preview_and_its_old_revision_render_through_one_renderer():
+    SourceFactory(key="ric", title="Background on the Northern Alliance")
+    page_save(page=FactionFactory(title="Northern Alliance"), user=None)
+    body = (
+        'He led Jamiat. [@ric "head of the Jamiat-e Islami Party"] '
+        "He fought beside the [[Northern Alliance]] and [[Nobody Yet]]. Unsourced."
+    )
+    actor = page_save(page=ActorFactory(), body=body, user=None)
+    reader = editor()
+    page = page_body(actor, reader)
+    preview = preview_body(body, reader)
+    old = revision_body(actor.history.first())
+    assert page.html == preview.html == old.html
+    assert 'class="wikilink new"' in page.html and 'class="wikilink"' in page.html
+    assert page.coverage == preview.coverage == old.coverage == Coverage(1, 3)
+    assert Actor.objects.get(pk=actor.pk).statement_coverage == page.coverage
+    citation = Citation.objects.get()
+    assert [r.url for r in page.references] == [citation.get_absolute_url()]
+    assert [r.url for r in old.references] == [citation.get_absolute_url()]
+    assert [r.status for r in preview.references] == ["anchored"]  # looked up, not saved
+
+
+def test_the_public_reads_a_hidden_source_as_withheld_and_a_missing_page_as_text():
+    SourceFactory(key="secret", is_public=False)
+    hidden = page_save(page=FactionFactory(title="Secret Cell", is_public=False), user=None)
+    body = 'Met the [[Secret Cell]]. [@secret "President Najibullah"]'
+    actor = page_save(page=ActorFactory(), body=body, user=None)
+    public, team = page_body(actor, None), page_body(actor, editor())
+    [withheld] = public.references
+    assert (withheld.source, withheld.quote, withheld.url) == (None, "", "")
+    assert "footnote-ref missing" in public.html
+    assert hidden.get_absolute_url() not in public.html
+    assert team.references[0].source.key == "secret"
+    assert hidden.get_absolute_url() in team.html
 
 
 def test_lists_filter_and_sort_by_coverage(client):
