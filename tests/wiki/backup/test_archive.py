@@ -21,7 +21,7 @@ from django.test import override_settings
 from sources.models import Citation, Source
 from sources.services import source_save
 from tests.factories import SourceFactory
-from wiki.backup.archive import backed_up_models, left_out_reason
+from wiki.backup import backed_up_models, left_out_reason
 from wiki.demo.loader import demo_accounts_ensure, demo_load
 from wiki.models import Actor, Event, Faction, Membership
 from wiki.services import page_delete, page_save, relation_save

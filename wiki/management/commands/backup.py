@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from sources.common.progress import ProgressBar
-from wiki.backup.archive import BackupError, backup_create
+from wiki.backup import BackupError, backup_create
 
 
 class Command(BaseCommand):

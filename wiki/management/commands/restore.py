@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from sources.common.progress import ProgressBar
-from wiki.backup.archive import BackupError, backup_restore
+from wiki.backup import BackupError, backup_restore
 
 
 class Command(BaseCommand):
