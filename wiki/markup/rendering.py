@@ -1,4 +1,4 @@
-"""A body as its reader sees it: one renderer, one link resolver, and what links here.
+"""A body as its reader sees it: one renderer, one link resolver, references grouped by source.
 
 render_body() renders every body the site shows, for one reader: a page, a preview, an old
 revision. Only how citations resolve differs, and the caller says how: a saved page reads the
@@ -11,6 +11,8 @@ it has.
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
+from string import ascii_lowercase
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef
@@ -62,8 +64,24 @@ class Reference:
             return None
         return markup.CitationTarget(self.url, self.source.title, self.status)
 
+    @property
+    def backlinks(self) -> list[tuple[int, str]]:
+        """(marker, label) for each place the text cites it: labelled a, b, c… when several."""
+        if self.uses == 1:
+            return [(1, "")]
+        return [(n, _letter(n)) for n in range(1, self.uses + 1)]
+
     def get_absolute_url(self) -> str:
         return self.url
+
+
+@dataclass(frozen=True)
+class SourceGroup:
+    """One entry of the reference list: a source, named once, and each footnote citing it."""
+
+    source: Source | None  # None: withheld from the reader, or no source has the key
+    references: list[Reference]
+    key: str = ""  # the key as typed, when no source has it
 
 
 @dataclass(frozen=True)
@@ -74,6 +92,11 @@ class RenderedBody:
     references: tuple[Reference, ...] = ()  # in footnote order
     coverage: Coverage = Coverage(0, 0)
     error: str = ""  # set when the markup cannot be read (previews and old revisions show it)
+
+    @cached_property
+    def reference_groups(self) -> list[SourceGroup]:
+        """The references by source, in the order the text first cites each."""
+        return group_by_source(self.references)
 
 
 # Resolves a body's distinct citations at once (one query, not one per citation).
@@ -131,6 +154,32 @@ def _link(target: str, row: Name | None, team: bool) -> markup.LinkTarget:
     if not team:
         return markup.LinkTarget("", False)
     return markup.LinkTarget(f"{reverse('wiki:page-new')}?{urlencode({'title': target})}", False)
+
+
+def group_by_source(references: Iterable[Reference]) -> list[SourceGroup]:
+    """One group per cited source, in the order the references first cite each."""
+    groups: dict[tuple, SourceGroup] = {}
+    for reference in references:
+        if reference.source is not None:
+            key = ("source", reference.source.pk)
+        elif reference.status == UNKNOWN_SOURCE:
+            key = ("key", reference.ref.key)
+        else:  # withheld: alone, so that the list never tells which passages share a source
+            key = ("withheld", reference.number)
+        if key not in groups:
+            typed = reference.ref.key if reference.status == UNKNOWN_SOURCE else ""
+            groups[key] = SourceGroup(reference.source, [], typed)
+        groups[key].references.append(reference)
+    return list(groups.values())
+
+
+def _letter(n: int) -> str:
+    """a, b, … z, then aa, ab, …: Wikipedia's labels for a footnote's places in the text."""
+    label = ""
+    while n:
+        n, rest = divmod(n - 1, len(ascii_lowercase))
+        label = ascii_lowercase[rest] + label
+    return label
 
 
 # A saved page --------------------------------------------------------------------------------
