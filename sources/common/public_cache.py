@@ -133,11 +133,16 @@ def recent_clock() -> Clock:
     return read[1]
 
 
-@receiver(post_create_historical_record)
-def clock_forget(**kwargs) -> None:
-    """Forget the clock this process read: it has just saved or deleted something; and count
-    the commit, once per transaction, when it has happened."""
+def clock_forget() -> None:
+    """Forget the clock this process read, so that the next page reads it again."""
     _last_read.clear()
+
+
+@receiver(post_create_historical_record)
+def content_changed(**kwargs) -> None:
+    """Something versioned was saved or deleted: forget the clock now (this process reads its
+    own writes), and count the commit, once per transaction, when it has happened."""
+    clock_forget()
     using = kwargs.get("using") or "default"
     pending = connections[using].run_on_commit  # emptied when the transaction rolls back
     if not any(getattr(entry[1], "counts_content", False) for entry in pending):
@@ -148,7 +153,7 @@ def clock_forget(**kwargs) -> None:
 
 def _bumped(using) -> None:
     content_version_bump(using)
-    _last_read.clear()
+    clock_forget()
 
 
 @cache
