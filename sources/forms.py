@@ -4,7 +4,6 @@ The import form lives with importing (sources/importing/forms.py) and the cite-o
 citations (sources/citations/forms.py); both are still found here under their old names.
 """
 
-import importlib
 import itertools
 
 from django import forms
@@ -199,21 +198,3 @@ class SourceForm(FocusFirstErrorMixin, forms.ModelForm):
                 code="conflict",
             )
         return cleaned
-
-
-# Forms that moved to the rooms they belong to, found here on first use: they build on the
-# helpers above, so importing them at the top would import this module from itself.
-_MOVED = {
-    "ImportForm": "sources.importing.forms",
-    "max_upload_bytes": "sources.importing.forms",
-    "CiteOnForm": "sources.citations.forms",
-    "MAX_PASSAGE": "sources.citations.forms",
-    "one_line": "sources.citations.forms",
-}
-
-
-def __getattr__(name: str):
-    """The import form, the cite-on form and their helpers, under their old address."""
-    if name in _MOVED:
-        return getattr(importlib.import_module(_MOVED[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -156,15 +156,3 @@ def _after_login(request, thing) -> str:
     if request.method == "GET" or thing is None:
         return request.get_full_path()
     return thing.get_absolute_url()
-
-
-# Transitional names, removed once every caller says it the new way.
-can_read_drafts = is_team
-
-
-def can_change_page(user, page) -> bool:
-    return can_edit(user, page)
-
-
-def can_publish(user) -> bool:
-    return can_curate(user)

@@ -5,8 +5,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from sources.citations.forms import MAX_PASSAGE, CiteOnForm, one_line
 from sources.common.permissions import can_curate, can_edit, guard
-from sources.forms import MAX_PASSAGE, CiteOnForm, ImportForm, SourceForm, one_line
+from sources.forms import SourceForm
+from sources.importing.forms import ImportForm
 from sources.models import Citation, Source
 from sources.publishing import source_publish as publish_source
 from sources.services import source_save

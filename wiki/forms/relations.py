@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 
 from sources.citations.syntax import parse_evidence
-from sources.common.permissions import can_change_page
 from sources.forms import EDTF_HELP
 from wiki.forms.fields import EntryChoiceField, ServiceErrorsMixin, change_reason_field
 from wiki.markup.validation import citation_errors
@@ -30,9 +29,8 @@ class RelationForm(ServiceErrorsMixin, forms.ModelForm):
         widgets = {"evidence": forms.Textarea(attrs={"rows": 4, "class": "editor-evidence"})}
         help_texts = {"evidence": EVIDENCE_HELP, "start": EDTF_HELP, "end": EDTF_HELP}
 
-    def __init__(self, *args, user=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
         for name in self.ends:
             field = self.fields[name]
             # Show the entry's title, not the id model_to_dict gives (the view loads the ends
@@ -78,17 +76,6 @@ class RelationForm(ServiceErrorsMixin, forms.ModelForm):
         if errors:
             raise ValidationError(errors)
         return evidence
-
-    def clean(self):
-        cleaned_data = super().clean()
-        for name in self.ends:
-            entry = cleaned_data.get(name)
-            if entry is not None and not can_change_page(self.user, entry):
-                self.add_error(
-                    name,
-                    f"“{entry}” is locked by the curators: only they can change its relations.",
-                )
-        return cleaned_data
 
 
 class MembershipForm(RelationForm):

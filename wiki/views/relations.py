@@ -88,8 +88,8 @@ def relation_create(request, kind):
     """Add a membership, faction relation or participation; ?actor=<slug> etc. fill in an end."""
     form_class = _relation_form_class(kind)
     if request.method == "POST":
-        return _relation_submit(request, form_class(request.POST, user=request.user))
-    form = form_class(initial=form_class.prefill(request.GET), user=request.user)
+        return _relation_submit(request, form_class(request.POST))
+    form = form_class(initial=form_class.prefill(request.GET))
     return _relation_form_page(request, form)
 
 
@@ -106,9 +106,9 @@ def relation_edit(request, kind, pk):
     relation = _relation(form_class, pk)
     _refuse_if_locked_ends(request.user, relation, form_class)
     if request.method == "POST":
-        form = form_class(request.POST, instance=copy(relation), user=request.user)
+        form = form_class(request.POST, instance=copy(relation))
         return _relation_submit(request, form, relation=relation)
-    form = form_class(instance=copy(relation), user=request.user)
+    form = form_class(instance=copy(relation))
     return _relation_form_page(request, form, relation=relation)
 
 
