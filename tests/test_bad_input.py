@@ -270,6 +270,41 @@ def test_an_invalid_edtf_date_is_refused_in_every_date_field(team, url, data, fi
     assert f"“{date}” {EDTF_ERROR}" in errors[field][0]
 
 
+# Years beyond four digits: valid EDTF, but no date can hold them ("Y17E700" overflowed).
+OUT_OF_RANGE_DATES = ["99999999", "Y170000002", "-99999999", "Y17E700", "Y9E999999"]
+YEAR_RANGE = "its year is out of range. Years run from -9999 to 9999."
+
+
+@pytest.mark.parametrize(("url", "data", "field"), DATE_FIELDS)
+@pytest.mark.parametrize("date", OUT_OF_RANGE_DATES)
+def test_a_year_out_of_range_is_refused_in_every_date_field(team, url, data, field, date):
+    for slug in ("f", "g"):
+        FactionFactory(slug=slug)
+    EventFactory(slug="e")
+    before = database_rows()
+    response = timed(lambda: team.post(url, {**data, field: date}))
+    assert response.status_code == 200
+    assert database_rows() == before
+    errors = response.context["form"].errors
+    assert list(errors) == [field]
+    assert f"“{date}” {EDTF_ERROR}: {YEAR_RANGE}" in errors[field][0]
+
+
+@pytest.mark.parametrize("date", OUT_OF_RANGE_DATES)
+def test_a_year_out_of_range_is_refused_by_page_and_source_save(cited, date):
+    before = database_rows()
+    cited.died = date
+    with pytest.raises(ValidationError) as refusal:
+        timed(lambda: page_save(page=cited, user=None))
+    assert YEAR_RANGE in refusal.value.message_dict["died"][0]
+    source = Source.objects.get(key="ric")
+    source.published = date
+    with pytest.raises(ValidationError) as refusal:
+        timed(lambda: source_save(source=source, user=None))
+    assert YEAR_RANGE in refusal.value.message_dict["published"][0]
+    assert database_rows() == before
+
+
 def test_an_invalid_date_is_refused_by_page_save(cited):
     before = database_rows()
     cited.born = "1997-13-45"

@@ -15,6 +15,14 @@ EXPECTED_FORM = (
 )
 
 
+# The years a date may name. EDTF itself reaches further ("Y170000002", "Y17E7"), but no
+# calendar date beyond them can be sorted, and an exponent such as "Y9E999999" alone takes
+# seconds to expand: such years are refused before the grammar sees them.
+MIN_YEAR, MAX_YEAR = -9999, 9999
+_LONG_NUMBER = re.compile(r"\d{5,}")
+_EXPONENT = re.compile(r"(\d+)E(\d+)", re.IGNORECASE)
+
+
 class InvalidDate(ValueError):
     """A date string that is not valid EDTF."""
 
@@ -23,10 +31,25 @@ class InvalidDate(ValueError):
 @functools.lru_cache(maxsize=4096)
 def parse(value: str):
     """Parse an EDTF string, raising InvalidDate with the expected form on failure."""
+    if _year_out_of_range(value):
+        raise InvalidDate(
+            f"“{value}” is not a date Attest understands: its year is out of range. Years run "
+            f"from {MIN_YEAR} to {MAX_YEAR}."
+        )
     try:
         return parse_edtf(value.strip())
     except (EDTFParseException, ValueError, TypeError) as error:
         raise InvalidDate(f"“{value}” is not a date Attest understands. {EXPECTED_FORM}") from error
+
+
+def _year_out_of_range(value: str) -> bool:
+    # A year of five digits or more, or one whose exponent makes it so ("Y17E7" is 170,000,000).
+    if _LONG_NUMBER.search(value):
+        return True
+    for digits, exponent in _EXPONENT.findall(value):
+        if digits.strip("0") and len(digits.lstrip("0")) + int(exponent) > len(str(MAX_YEAR)):
+            return True
+    return False
 
 
 def _to_date(moment) -> datetime.date | None:
@@ -35,7 +58,7 @@ def _to_date(moment) -> datetime.date | None:
         return None
     try:
         return datetime.date(moment.tm_year, moment.tm_mon, moment.tm_mday)
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 

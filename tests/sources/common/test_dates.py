@@ -1,4 +1,5 @@
 import datetime
+import time
 
 import pytest
 
@@ -30,3 +31,37 @@ def test_invalid_dates_name_the_expected_form(value):
         dates.parse(value)
     assert value in str(raised.value)
     assert "1992-04" in str(raised.value)  # the message shows the form expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "99999999",
+        "-99999999",
+        "10000",
+        "Y170000002",
+        "Y-170000002",
+        "Y17E7",  # 170,000,000
+        "Y17E700",  # a datetime.date cannot hold it
+        "Y9E999999",  # seconds to expand, were it expanded
+        "Y99999999999999999999999",
+        "1990/Y170000002",
+    ],
+)
+def test_years_beyond_four_digits_are_refused_quickly_naming_the_range(value):
+    started = time.perf_counter()
+    with pytest.raises(dates.InvalidDate) as raised:
+        dates.bounds(value)
+    assert time.perf_counter() - started < 0.05
+    assert f"“{value}” is not a date Attest understands: its year is out of range." in str(
+        raised.value
+    )
+    assert "Years run from -9999 to 9999." in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("value", "earliest"),
+    [("Y17E2", D(1700, 1, 1)), ("9999", D(9999, 1, 1)), ("-9999", None), ("0000", None)],
+)
+def test_years_within_the_range_are_dates(value, earliest):
+    assert dates.bounds(value)[0] == earliest
