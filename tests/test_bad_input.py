@@ -19,7 +19,7 @@ from sources.services import source_save
 from tests.factories import ActorFactory, EventFactory, FactionFactory, SourceFactory, editor
 from tests.test_csrf import database_rows
 from wiki.markup.parse import MAX_BODY_CHARS, MAX_CITATIONS, MAX_LINES
-from wiki.models import Actor
+from wiki.models import Actor, Membership
 from wiki.services import page_save
 
 pytestmark = pytest.mark.django_db
@@ -204,6 +204,59 @@ def test_ten_thousand_citations_of_evidence_are_refused(team, cited):
     data = {"actor": "a", "faction": "f", "role": "member", "evidence": evidence}
     errors = refused(team, NEW_MEMBERSHIP, data)
     assert "This holds 10,000 citations; 100 at most are allowed here." in errors
+
+
+# ---------------------------------------------------------------------------------------------
+# Citations too long for what they are: a locator beyond its column, a quote beyond a passage
+
+LONG_LOCATOR = "p. " + "1" * 120
+LONG_QUOTE = "President Najibullah " * 50  # 1,050 characters
+LOCATOR_LIMIT = "a locator may have 100 characters at most"
+QUOTE_LIMIT = "a quote is a passage, not a document: quote at most 1,000 characters"
+
+
+@pytest.mark.parametrize(
+    ("citation", "expected"),
+    [
+        (f'[@ric, {LONG_LOCATOR} "President Najibullah"]', "A locator of 123 characters"),
+        (f'[@ric "{LONG_QUOTE}"]', "A quote of 1,050 characters"),
+    ],
+    ids=["locator", "quote"],
+)
+def test_a_citation_too_long_is_refused_in_a_page_body(team, cited, citation, expected):
+    limit = LOCATOR_LIMIT if "locator" in expected else QUOTE_LIMIT
+    errors = refused(team, EDIT_A, edit_of(cited, body=f"Najibullah led it. {citation}"))
+    assert expected in errors and limit in errors
+    assert errors.startswith("Line 1: ")
+    assert_page_unchanged(cited)
+
+
+@pytest.mark.parametrize(
+    ("citation", "limit"),
+    [
+        (f'[@ric, {LONG_LOCATOR} "President Najibullah"]', LOCATOR_LIMIT),
+        (f"[@ric, {LONG_LOCATOR}]", LOCATOR_LIMIT),
+        (f'[@ric "{LONG_QUOTE}"]', QUOTE_LIMIT),
+    ],
+    ids=["locator", "locator-whole-document", "quote"],
+)
+def test_a_citation_too_long_is_refused_by_page_save_and_in_evidence(team, cited, citation, limit):
+    before = database_rows()
+    with pytest.raises(ValidationError, match=limit):
+        timed(lambda: page_save(page=cited, body=f"Najibullah led it. {citation}", user=None))
+    assert database_rows() == before
+    FactionFactory(slug="f")
+    data = {"actor": "a", "faction": "f", "role": "member", "evidence": citation}
+    assert limit in refused(team, NEW_MEMBERSHIP, data)
+
+
+def test_evidence_in_two_groups_separated_by_a_semicolon_is_accepted(team, cited):
+    FactionFactory(slug="f")
+    evidence = '[@ric "President Najibullah"]; [@ric "the Northern Alliance was established"]'
+    data = {"actor": "a", "faction": "f", "role": "member", "evidence": evidence}
+    response = timed(lambda: team.post(NEW_MEMBERSHIP, data))
+    assert response.status_code == 302
+    assert Membership.objects.get().evidence == evidence
 
 
 # ---------------------------------------------------------------------------------------------

@@ -10,7 +10,19 @@ _GROUP_START = re.compile(r"\[\s*@")
 _SPACE = re.compile(r"\s*")
 _CLOSER = {'"': '"', "“": "”"}
 _ESCAPABLE = ("\\", '"', "“", "”")
+# How to quote a passage that holds double quotes, for the messages and the forms' help.
+QUOTES_INSIDE_HELP = (
+    'A double quote inside the passage is written \\" (or put the passage in “curly quotes”, '
+    "inside which straight ones may stand as they are)."
+)
+_QUOTES_INSIDE = (
+    '. If the passage holds double quotes, write each as \\" or put the passage in “curly quotes”'
+)
 _SNIPPET = 30
+# The longest locator sources.Citation.locator holds (the syntax is pure: a test pins the two).
+MAX_LOCATOR = 100
+# A quote is a passage, not a document: a statement rarely needs more than a few sentences.
+MAX_QUOTE = 1000
 
 
 @dataclass(frozen=True)
@@ -82,7 +94,10 @@ def parse_evidence(text: str) -> list[CitationRef]:
             )
         reader = _Reader(text, pos)
         refs += reader.group()
-        pos = reader.pos
+        # Groups may stand one after another or be separated by ";", as citations in a group are.
+        pos = _SPACE.match(text, reader.pos).end()
+        if text.startswith(";", pos):
+            pos += 1
     if not refs:
         raise CitationSyntaxError(
             'Evidence needs at least one citation, such as [@key "quoted words"]'
@@ -135,12 +150,19 @@ class _Reader:
         locator = quote = ""
         if self.peek() == ",":
             locator = _LOCATOR.match(self.text, self.pos + 1)[0]
+            if len(locator.strip()) > MAX_LOCATOR:
+                rule = f': a locator may have {MAX_LOCATOR} characters at most, such as "p. 3"'
+                raise self.error(f"A locator of {len(locator.strip()):,} characters", then=rule)
             self.pos += 1 + len(locator)
         if self.peek() in _CLOSER:
+            closer = _CLOSER[self.peek()]
             quote = self.quote()
             self.skip_space()
             if self.peek() not in (";", "]", ""):
-                raise self.error(f'Text after the quote "{_snippet(self.text, self.pos, 10)}"')
+                # Most often a double quote inside the passage, which ended the quote early.
+                rule = _QUOTES_INSIDE if closer == '"' else ""
+                snippet = _snippet(self.text, self.pos, 10)
+                raise self.error(f'Text after the quote "{snippet}"', then=rule)
         elif self.peek() not in (";", "]", ""):
             raise self.error(f'Expected ",", a quote, ";" or "]" after "@{key}"')
         return CitationRef(key, locator.strip(), quote)
@@ -160,6 +182,9 @@ class _Reader:
         self.pos += 1
         if not chars:
             raise self.error("Empty quote", opened)
+        if len(chars) > MAX_QUOTE:
+            rule = f": a quote is a passage, not a document: quote at most {MAX_QUOTE:,} characters"
+            raise self.error(f"A quote of {len(chars):,} characters", opened, then=rule)
         return "".join(chars)
 
     def peek(self) -> str:

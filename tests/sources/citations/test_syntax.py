@@ -3,6 +3,8 @@
 import pytest
 
 from sources.citations.syntax import (
+    MAX_LOCATOR,
+    MAX_QUOTE,
     CitationRef,
     CitationSyntaxError,
     find_groups,
@@ -10,6 +12,7 @@ from sources.citations.syntax import (
     parse_evidence,
     parse_group,
 )
+from sources.models import Citation
 
 MASUD = "Ahmad Shah Mas'ud, head of the Jamiat-e Islami Party"
 
@@ -88,12 +91,41 @@ def test_parse_group(group, expected):
         ("[@a, p. 3", 'Missing "]" in citation starting "[@a, p. 3"'),
         ('[@a "x"', 'Missing "]"'),
         ('[@a "x"] trailing', 'Text after the closing "]"'),
+        # a double quote inside the passage ends the quote early: the message says what to do
+        (
+            '[@a "he said "no" twice"]',
+            'Text after the quote "no" twice"…" in citation starting "[@a "he said "no" twice"]". '
+            'If the passage holds double quotes, write each as \\" or put the passage in '
+            "“curly quotes”",
+        ),
+        # too long for what they are: the locator's column, a passage rather than a document
+        (
+            f"[@a, p. {'1' * 98}]",
+            'A locator of 101 characters in citation starting "[@a, p. 1111111111111111111111…": '
+            'a locator may have 100 characters at most, such as "p. 3"',
+        ),
+        (
+            f'[@a "{"x" * 1001}"]',
+            'A quote of 1,001 characters in citation starting "[@a "xxxxxxxxxxxxxxxxxxxxxxxxx…": '
+            "a quote is a passage, not a document: quote at most 1,000 characters",
+        ),
     ],
 )
 def test_parse_group_rejects_malformed_groups(group, message):
     with pytest.raises(CitationSyntaxError) as raised:
         parse_group(group)
     assert message in str(raised.value)
+
+
+def test_a_locator_and_a_quote_at_their_limits_are_read():
+    locator, quote = "p. " + "1" * (MAX_LOCATOR - 3), 'x\\"' * (MAX_QUOTE // 2)
+    assert parse_group(f'[@a, {locator} "{quote}"]') == [
+        CitationRef("a", locator, 'x"' * (MAX_QUOTE // 2))  # an escape is one character
+    ]
+
+
+def test_the_locator_limit_is_the_column_that_stores_it():
+    assert Citation._meta.get_field("locator").max_length == MAX_LOCATOR
 
 
 def test_syntax_error_points_at_the_opening_quote():
@@ -155,6 +187,9 @@ def test_find_groups_rejects_malformed_groups(text, message):
             '  [@a "x"]\n\n[@b, p. 2 "y"; @c]  ',
             [CitationRef("a", quote="x"), CitationRef("b", "p. 2", "y"), CitationRef("c")],
         ),
+        # groups separated by ";" as citations within a group are
+        ('[@a "x"]; [@b "y"]', [CitationRef("a", quote="x"), CitationRef("b", quote="y")]),
+        ('[@a "x"] ;\n[@b "y"];', [CitationRef("a", quote="x"), CitationRef("b", quote="y")]),
     ],
 )
 def test_parse_evidence(text, expected):
@@ -173,6 +208,8 @@ def test_parse_evidence(text, expected):
         ),
         ('[@a "x"] because reasons', 'found "because reasons"'),
         ('[@a "x"], [@b]', 'found ", [@b]"'),
+        ('[@a "x"];; [@b]', 'found "; [@b]"'),
+        ("; [@a]", 'found "; [@a]"'),
         ("[@a, p. 3", 'Missing "]"'),
     ],
 )
