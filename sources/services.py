@@ -2,7 +2,7 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
 from sources.citations import anchoring
@@ -41,20 +41,28 @@ def _anchor_ref(ref: CitationRef, sources_by_key: dict[str, Source]):
 
 
 def _existing_citations(places) -> dict[tuple, Citation]:
-    """The citations already at these places, by (source id, start, end, locator): one query."""
+    """The citations already at these places that still say what they quote, by (source id,
+    start, end, locator, quote): one query.
+
+    The quote is part of the match: after a correction the words at an old place may be new,
+    and an orphaned citation keeps the old quote and offsets.
+    """
+    source_ids = {source.pk for source, *_ in places}
     found = Citation.objects.filter(
-        source_id__in={source.pk for source, *_ in places},
-        start__in={start for _, start, *_ in places if start is not None},
+        source_id__in=source_ids, start__in={start for _, start, *_ in places if start is not None}
     )
     if any(start is None for _, start, *_ in places):
         found = found | Citation.objects.filter(
-            source_id__in={source.pk for source, *_ in places}, start__isnull=True, quote=""
+            source_id__in=source_ids, start__isnull=True, quote=""
         )
     existing = {}
-    for citation in found.order_by("pk"):
-        key = (citation.source_id, citation.start, citation.end, citation.locator)
-        existing.setdefault(key, citation)
+    for citation in found.exclude(status=Citation.Status.ORPHANED).order_by("pk"):
+        existing.setdefault(_place_of(citation), citation)
     return existing
+
+
+def _place_of(citation: Citation) -> tuple:
+    return (citation.source_id, citation.start, citation.end, citation.locator, citation.quote)
 
 
 def _new_citation(source, start, end, passage, locator) -> Citation:
@@ -73,14 +81,32 @@ def _new_citation(source, start, end, passage, locator) -> Citation:
     )
 
 
+def _sources_share_locked(keys: set[str]) -> dict[str, Source]:
+    """The sources with these keys, read under a share lock held to the end of the transaction.
+
+    A correction holds its source's row for update until it commits: a citation made meanwhile
+    waits for it, then anchors in the new text. PostgreSQL only; SQLite lets one writer at a
+    time anyway. Django has no FOR SHARE, hence the raw statement: FOR NO KEY UPDATE would
+    make every page save citing a source wait for every other.
+    """
+    if keys and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {Source._meta.db_table} WHERE key = ANY(%s) FOR SHARE",
+                [sorted(keys)],
+            )
+    return {source.key: source for source in Source.objects.filter(key__in=keys)}
+
+
 def citations_resolve(refs: list[CitationRef]) -> list[Citation]:
     """Find or make the Citation each reference names, reusing identical ones, in order.
 
-    Every bad reference is reported in one ValidationError naming the source key, the quote and
-    the closest passage. A fixed handful of queries however many references there are.
+    Call it inside the transaction that saves the citing text: the cited sources stay locked
+    against corrections until it ends. Every bad reference is reported in one ValidationError
+    naming the source key, the quote and the closest passage. A fixed handful of queries
+    however many references there are.
     """
-    keys = {ref.key for ref in refs}
-    sources_by_key = {source.key: source for source in Source.objects.filter(key__in=keys)}
+    sources_by_key = _sources_share_locked({ref.key for ref in refs})
     places, errors = [], []
     for ref in refs:
         try:
@@ -92,13 +118,16 @@ def citations_resolve(refs: list[CitationRef]) -> list[Citation]:
     existing = _existing_citations(places)
     missing = {}
     for source, start, end, passage, locator in places:
-        key = (source.pk, start, end, locator)
+        key = (source.pk, start, end, locator, passage)
         if key not in existing and key not in missing:
             missing[key] = _new_citation(source, start, end, passage, locator)
     if missing:
         created = bulk_create_with_history(list(missing.values()), Citation)
         existing.update(zip(missing, created, strict=True))
-    return [existing[(source.pk, start, end, locator)] for source, start, end, _, locator in places]
+    return [
+        existing[(source.pk, start, end, locator, passage)]
+        for source, start, end, passage, locator in places
+    ]
 
 
 def citation_uses_replace(citing, citations: list[Citation]) -> None:
@@ -115,7 +144,8 @@ def citation_uses_replace(citing, citations: list[Citation]) -> None:
 def source_save(*, source: Source, user, change_reason: str = "", tags=None) -> Source:
     """Save a source and its tags as one revision; a changed text re-anchors its citations.
 
-    Sets source.reanchor_report (None when the text did not change).
+    Sets source.reanchor_report (None when the text did not change). A passage that now reads
+    otherwise is rewritten, in this transaction, in the texts that quote it (source_saved).
     """
     if tags is not None:
         source.tag_list = format_tags(tags)
@@ -137,7 +167,14 @@ def source_save(*, source: Source, user, change_reason: str = "", tags=None) -> 
     source.reanchor_report = None
     if old_text is not None and old_text != source.text:
         source.reanchor_report = citations_reanchor(source=source, old_text=old_text, user=user)
-    source_saved.send(Source, source=source, text_changed=old_text != source.text)
+    # The wiki follows in this transaction: its indexes, and the texts quoting a reworded passage.
+    source_saved.send(
+        Source,
+        source=source,
+        text_changed=old_text != source.text,
+        user=user,
+        reanchor_report=source.reanchor_report,
+    )
     return source
 
 

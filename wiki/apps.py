@@ -28,3 +28,9 @@ class WikiConfig(AppConfig):
 
         # The mention index follows each source save too: a new or changed text is rematched.
         source_saved.connect(source_saved_receiver, dispatch_uid="wiki-mentions-source")
+        from wiki import requoting
+
+        # A corrected passage is rewritten in the texts quoting it, in the correction's
+        # transaction; and check_citations learns where those texts keep their citations.
+        source_saved.connect(requoting.source_saved_receiver, dispatch_uid="wiki-requoting")
+        requoting.citing_texts_register()

@@ -34,6 +34,16 @@ class OrphanedCitation:
     newly: bool  # orphaned by this run rather than already before it
 
 
+@dataclass(frozen=True)
+class Requote:
+    """A citation whose passage now reads otherwise: the texts quoting it follow (the wiki's
+    requoting, on sources.signals.source_saved)."""
+
+    citation_id: int
+    old_quote: str
+    new_quote: str
+
+
 @dataclass
 class ReanchorReport:
     """How many citations re-anchoring left alone, moved, re-quoted, orphaned or restored.
@@ -41,7 +51,8 @@ class ReanchorReport:
     moved: same words, new offsets. requoted: the passage's words changed (normalised, context
     or fuzzy match) and the quote now reads as the text does. recontexted: same words and
     offsets, new prefix/suffix. restored: was orphaned, found again. orphaned counts every
-    orphaned citation checked, including those orphaned before this run.
+    orphaned citation checked, including those orphaned before this run. requotes lists every
+    citation whose quote changed (requoted, or restored in other words).
     """
 
     unchanged: int = 0
@@ -51,6 +62,7 @@ class ReanchorReport:
     orphaned: int = 0
     restored: int = 0
     orphans: list[OrphanedCitation] = field(default_factory=list)
+    requotes: list[Requote] = field(default_factory=list)
 
     @property
     def checked(self) -> int:
@@ -66,6 +78,7 @@ class ReanchorReport:
         for outcome in OUTCOMES:
             setattr(self, outcome, getattr(self, outcome) + getattr(other, outcome))
         self.orphans.extend(other.orphans)
+        self.requotes.extend(other.requotes)
         return self
 
 
@@ -82,11 +95,14 @@ def citations_reanchor(*, source: Source, old_text: str | None = None, user=None
     report, changed = ReanchorReport(), []
     for citation in source.citations.exclude(quote=""):
         hint = carry(citation.start) if citation.start is not None else None
+        old_quote = citation.quote
         outcome, write = _reanchor(citation, text, hint)
         setattr(report, outcome, getattr(report, outcome) + 1)
         if outcome == "orphaned":
             orphan = OrphanedCitation(citation.pk, source.key, citation.quote, newly=write)
             report.orphans.append(orphan)
+        elif citation.quote != old_quote:
+            report.requotes.append(Requote(citation.pk, old_quote, citation.quote))
         if write:
             changed.append(citation)
     if changed:
@@ -123,6 +139,19 @@ def citations_reanchor_all(
         if progress is not None:
             progress(done, total)
     return report
+
+
+def quote_reads_as(typed: str, passage: str) -> bool:
+    """True when a quote as typed in a citing text reads as passage, forgiving what anchoring
+    forgives (white space, quote marks, apostrophes, dashes, case); "" reads as "" only."""
+    if not passage or not typed.strip():
+        return not passage and not typed.strip()
+    anchor = anchoring.find_quote(passage, typed)
+    return (
+        anchor is not None
+        and anchor.method in ("exact", "normalised")
+        and (anchor.start, anchor.end) == (0, len(passage))
+    )
 
 
 def _reanchor(citation: Citation, text: str, hint: int | None) -> tuple[str, bool]:

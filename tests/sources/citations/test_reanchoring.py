@@ -1,20 +1,25 @@
 """Re-anchoring after a source's text changes, and `manage.py check_citations`."""
 
 import io
+import threading
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection, transaction
 
 from sources.citations.anchoring import context_around
 from sources.citations.reanchoring import (
     ORPHANED_REASON,
     OrphanedCitation,
+    Requote,
     citations_reanchor,
     citations_reanchor_all,
 )
-from sources.models import Citation, CitationUse
+from sources.models import Citation, CitationUse, Source
+from sources.services import source_save
 from tests.factories import (
     SAMPLE_TEXT,
     ActorFactory,
@@ -24,6 +29,7 @@ from tests.factories import (
     SourceFactory,
     UserFactory,
 )
+from wiki.models import Actor
 from wiki.services import page_save, relation_save
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +103,15 @@ def test_a_corrected_passage_is_requoted_with_one_history_row(typo, fixed, metho
     assert requoted.status == Citation.Status.ANCHORED
     assert requoted.history.count() == history + 1
     assert reasons(requoted)[0].startswith(f"Re-anchored after the source text changed ({method}, ")
+    assert report.requotes == [Requote(citation.pk, typo, fixed)]
+
+
+def test_only_a_changed_quote_is_reported_as_requoted():
+    source = SourceFactory()
+    moved, lost = cite(source, QUOTE), cite(source, "President Najibullah")
+    report = retext(source, "Background. " + SAMPLE_TEXT.replace("President Najibullah", "him"))
+    assert (report.moved, report.orphaned, report.requotes) == (1, 1, [])
+    assert {moved.pk, lost.pk} == set(Citation.objects.values_list("pk", flat=True))
 
 
 def test_a_change_of_spacing_or_quote_marks_is_requoted_normalised():
@@ -365,3 +380,80 @@ def test_source_save_orphans_a_citation_whose_passage_was_removed():
     source.text = "Intro. Outro."
     source_save(source=source, user=None, change_reason="Cut")
     assert Citation.objects.get(source=source).status == Citation.Status.ORPHANED
+
+
+# ---------------------------------------------------------------------------------------------
+# Citations made while a source is being corrected
+
+
+def test_a_citation_is_reused_only_where_it_still_holds_the_same_words():
+    first, second = "Alpha beta gamma delta", "Kappa lamb theta sigma"
+    source = SourceFactory(key="ric-1999", text=f"{first}. The rest of the report.")
+    lost = cite(source, first)
+    source.text = f"{second}. The rest of the report."
+    source_save(source=source, user=None)
+    assert Citation.objects.get(pk=lost.pk).status == Citation.Status.ORPHANED
+    citation = cite(source, second)
+    assert citation.pk != lost.pk
+    assert citation.status == Citation.Status.ANCHORED
+    assert citation.quote == second == source.text[citation.start : citation.end]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("corrected", "refused"),
+    [
+        # The cited words are gone: the page save is refused, naming the quote.
+        (SAMPLE_TEXT.replace(QUOTE, "Burhanuddin Rabbani, the party's leader"), True),
+        # The words moved: the citation anchors where they now stand.
+        ("A preface of several words. " + SAMPLE_TEXT, False),
+    ],
+)
+def test_a_page_saved_during_a_correction_waits_and_anchors_in_the_new_text(
+    postgres_only, corrected, refused
+):
+    source = SourceFactory(key="ric-1999")
+    page = ActorFactory()
+    correcting, release, outcome = threading.Event(), threading.Event(), {}
+
+    def correct():
+        try:
+            with transaction.atomic():
+                being_corrected = Source.objects.get(pk=source.pk)
+                being_corrected.text = corrected
+                source_save(source=being_corrected, user=None, change_reason="Corrected")
+                correcting.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def cite_old_words():
+        try:
+            body = f'A sentence. [@ric-1999 "{QUOTE}"]'
+            page_save(page=Actor.objects.get(pk=page.pk), body=body, user=None)
+            outcome["saved"] = True
+        except ValidationError as error:
+            outcome["refused"] = error.messages
+        finally:
+            connection.close()
+
+    corrector, citer = threading.Thread(target=correct), threading.Thread(target=cite_old_words)
+    corrector.start()
+    assert correcting.wait(10)
+    citer.start()
+    citer.join(0.5)
+    waited = citer.is_alive()
+    release.set()
+    corrector.join(10)
+    citer.join(10)
+    assert waited, "the page save did not wait for the correction to commit"
+    text = Source.objects.get(pk=source.pk).text
+    assert text == corrected
+    for citation in Citation.objects.filter(source=source, status=Citation.Status.ANCHORED):
+        assert text[citation.start : citation.end] == citation.quote
+    if refused:
+        assert "is not in source “ric-1999”" in outcome["refused"][0]
+        assert not CitationUse.objects.exists()
+    else:
+        citation = CitationUse.objects.get().citation
+        assert (citation.status, citation.quote) == (Citation.Status.ANCHORED, QUOTE)
