@@ -233,9 +233,10 @@ def build(monkeypatch) -> dict:
     # The public source's text changes: a passage only a hidden page cites is orphaned.
     public_source.text = OPEN_TEXT.replace("LEAK retracted sentence about the envoy. ", "")
     source_save(source=public_source, user=writer, change_reason="LEAK text summary")
+    # The person's page is locked: its relations are a curator's to make.
     _relate(
         MembershipFactory,
-        writer,
+        curator,
         "The council chose a military commander",
         actor=person,
         faction=hidden_faction,
@@ -244,7 +245,7 @@ def build(monkeypatch) -> dict:
     # Between two published pages, citing a published and an unpublished source.
     _relate(
         MembershipFactory,
-        writer,
+        curator,
         "",
         actor=person,
         faction=faction,
@@ -273,7 +274,7 @@ def build(monkeypatch) -> dict:
         actor=None,
         faction=hidden_faction,
     )
-    _relate(ParticipationFactory, writer, "in the valley", event=hidden_event, actor=person)
+    _relate(ParticipationFactory, curator, "in the valley", event=hidden_event, actor=person)
     revisions = {
         "p": person,
         "f": faction,

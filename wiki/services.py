@@ -149,7 +149,7 @@ def page_save(*, page, body=None, user, change_reason="", base_revision=None, ta
     parsed = _parse_body(page.body)
     citations = citations_resolve(list(parsed.citations))
     page.sentence_count, page.sourced_count = parsed.sentences, parsed.sourced
-    page.coverage = parsed.coverage
+    page.coverage = parsed.coverage.ratio
     if tags is not None:
         page.tag_list = format_tags(tags)
     page.touch(user)

@@ -25,19 +25,6 @@ from wiki.markup.validation import QuoteCheck, check_quotes
 class Preview(RenderedBody):
     """A body rendered for its editor, unsaved; error is set when the markup cannot be read."""
 
-    # The edit form's template reads the counts by these names; they are the coverage's.
-    @property
-    def sentences(self) -> int:
-        return self.coverage.total
-
-    @property
-    def sourced(self) -> int:
-        return self.coverage.sourced
-
-    @property
-    def coverage_percent(self) -> int:
-        return self.coverage.percent
-
 
 def preview_body(body: str, user) -> Preview:
     """Render a body as its page would show this user, without saving anything."""

@@ -264,7 +264,7 @@ def test_preview_renders_the_body_and_saves_nothing(editor_client, source):
     html = str(preview.html)
     assert "citation-needed" in html and 'class="footnote-ref"' in html
     assert 'class="wikilink new"' in html and "/new/?title=Nobody+Yet" in html
-    assert preview.sentences == 3 and preview.sourced == 2
+    assert preview.coverage.total == 3 and preview.coverage.sourced == 2
     [reference] = preview.references
     assert reference.check.status == "anchored" and reference.check.passage == QUOTE
     page_html = response.content.decode()
@@ -299,7 +299,7 @@ def test_preview_works_with_an_empty_title(editor_client):
     response = editor_client.post(
         create_url("actors"), {"title": "", "body": "Hi.", "preview": "1"}
     )
-    assert response.status_code == 200 and response.context["preview"].sentences == 1
+    assert response.status_code == 200 and response.context["preview"].coverage.total == 1
 
 
 def test_an_edit_that_crossed_another_is_merged_and_said_so(editor_client, source):
