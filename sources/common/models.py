@@ -56,27 +56,25 @@ class DatedModel(models.Model):
         super().save(*args, **kwargs)
 
 
+def _person_field():
+    """Who did something: kept when the account goes (the history keeps the rest)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class TrackedModel(models.Model):
     """Who made a thing and who changed it last, and when."""
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = _person_field()
+    updated_by = _person_field()
 
     class Meta:
         abstract = True

@@ -1,6 +1,7 @@
 """History of sources: revisions, diffs, revert. Team only, like the wiki's history."""
 
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from sources.common.history.revisions import tracked_fields
 from sources.common.history.views import HistoryViews
@@ -21,7 +22,6 @@ class SourceHistory(HistoryViews):
     history_url_name = "sources:source-history"
     revision_url_name = "sources:source-revision"
     revert_url_name = "sources:source-revert"
-    history_template = "sources/source_history.html"
     revision_template = "sources/source_revision.html"
     load = staticmethod(_source)
 
@@ -30,6 +30,17 @@ class SourceHistory(HistoryViews):
 
     def fields(self, source):
         return tracked_fields(Source, exclude={"text", "tag_list"})
+
+    def history_context(self, source):
+        return {
+            "kind_label": "Source",
+            "kind_url": reverse("sources:source-list"),
+            "current_label": "Current source",
+            "changes_url": reverse("wiki:changes") + "?type=source",
+            "changes_label": "Recent changes to sources",
+            "text_label": "Text",
+            "title_suffix": "Sources | ",
+        }
 
     def revision_context(self, source, record):
         return {"published_display": date_display(record.published)}

@@ -6,6 +6,7 @@ All of it is for the team: history names editors and shows unpublished work, so 
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from sources.common.history.views import HistoryViews
 from sources.common.permissions import for_team, guard
@@ -22,7 +23,6 @@ class EntryHistory(HistoryViews):
     history_url_name = "wiki:entry-history"
     revision_url_name = "wiki:entry-revision"
     revert_url_name = "wiki:entry-revert"
-    history_template = "wiki/entry_history.html"
     revision_template = "wiki/entry_revision.html"
     load = staticmethod(loading.entry_record)
 
@@ -34,6 +34,17 @@ class EntryHistory(HistoryViews):
 
     def context(self, entry):
         return super().context(entry) | {"segment": entry.url_segment}
+
+    def history_context(self, entry):
+        return {
+            "kind_label": entry.type_name.capitalize(),
+            "kind_url": reverse("wiki:entry-list", args=[entry.url_segment]),
+            "current_label": "Current page",
+            "changes_url": reverse("wiki:changes"),
+            "changes_label": "Recent changes",
+            "text_label": "Body",
+            "title_suffix": "",
+        }
 
     def revision_context(self, entry, record):
         return {"facts": record.instance.facts(), "body": revision_body(record)}

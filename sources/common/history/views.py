@@ -54,7 +54,8 @@ class HistoryViews:
     context_name = ""  # what templates call the thing: "entry", "source"
     text_field = ""  # the long text diffed word by word: "body", "text"
     history_url_name = revision_url_name = revert_url_name = ""
-    history_template = revision_template = ""
+    revision_template = ""
+    history_template = "history.html"
 
     # What a subclass says about its kind of thing.
     @staticmethod
@@ -67,6 +68,11 @@ class HistoryViews:
 
     def fields(self, thing) -> list:
         """The fields its revisions list and compare (besides the text and tags)."""
+        raise NotImplementedError
+
+    def history_context(self, thing) -> dict:
+        """How the history page names the kind: kind_label and kind_url (its list),
+        current_label, changes_url and changes_label (recent changes), text_label, title_suffix."""
         raise NotImplementedError
 
     def revision_context(self, thing, record) -> dict:
@@ -88,7 +94,7 @@ class HistoryViews:
         """The revisions, 50 a page; with ?diff=<old>..<new>, what changed between two."""
         if response := compare_redirect(request):
             return response
-        context = self.context(thing)
+        context = self.context(thing) | self.history_context(thing) | {"subject": thing}
 
         def revision_url(rev):
             return self._url(self.revision_url_name, thing, rev)
