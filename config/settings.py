@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -23,9 +24,17 @@ def env_list(name: str, default: str) -> list[str]:
 
 # Local use is the default: DEBUG on unless the environment says otherwise.
 DEBUG = env_flag("DEBUG", default=True)
-SECRET_KEY = os.environ.get(
-    "SECRET_KEY", "insecure-local-development-key"
-)  # check --deploy flags it
+# Sessions, password reset links and CSRF tokens are signed with it: a production server that
+# fell back on a key printed here would hand out forgeable ones, so it refuses to start.
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip()
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. With DEBUG off Attest needs a long random SECRET_KEY in the "
+            "environment, e.g. the output of: python -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))'. (DEBUG=1 runs with a development key instead.)"
+        )
+    SECRET_KEY = "insecure-local-development-key"  # DEBUG only; check --deploy flags it
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -115,6 +124,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Password reset mails a link, so it is on only where mail can be sent: with EMAIL_HOST set, or
+# with ATTEST_PASSWORD_RESET=1 and another EMAIL_BACKEND (e.g. the console one, to try it).
+# Otherwise its pages are 404. Requests are throttled per address and per e-mail address.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+EMAIL_TIMEOUT = 10  # seconds: a mail server that does not answer must not hold a worker
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
+ATTEST_PASSWORD_RESET = env_flag("ATTEST_PASSWORD_RESET", default=bool(EMAIL_HOST)) and bool(
+    EMAIL_HOST or "EMAIL_BACKEND" in os.environ
+)
+ATTEST_PASSWORD_RESET_PER_HOUR = int(os.environ.get("ATTEST_PASSWORD_RESET_PER_HOUR", "5"))
+
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
@@ -142,9 +168,23 @@ STORAGES = {
 
 TAGGIT_CASE_INSENSITIVE = True
 
-# Uploaded documents; a source's whole text is posted back by its edit form, hence the margin.
+# Request bodies are bounded here, not only by a proxy in front. Uploaded documents are at most
+# ATTEST_MAX_UPLOAD_BYTES; the form fields of one request at most DATA_UPLOAD_MAX_MEMORY_SIZE,
+# twice that, because a source's edit form posts its whole text back (a page body is at most
+# 100,000 characters). A larger request is a 400 before its body is read: Django refuses the
+# fields, sources.importing.uploads the files (a request longer than both together).
 ATTEST_MAX_UPLOAD_BYTES = int(os.environ.get("ATTEST_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * ATTEST_MAX_UPLOAD_BYTES
+# Uploads up to this size stay in memory; larger ones are spooled to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, Django's default
+FILE_UPLOAD_HANDLERS = [
+    "sources.importing.uploads.RequestSizeLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# No form has more than a few dozen fields; the admin's bulk actions post one per row.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 # History tables get an (object id, date) index so that one page's history stays fast.
 SIMPLE_HISTORY_DATE_INDEX = "composite"
 SIMPLE_HISTORY_REVERT_DISABLED = False

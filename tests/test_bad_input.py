@@ -16,7 +16,14 @@ from django.urls import reverse
 
 from sources.models import Source
 from sources.services import source_save
-from tests.factories import ActorFactory, EventFactory, FactionFactory, SourceFactory, editor
+from tests.factories import (
+    ActorFactory,
+    EventFactory,
+    FactionFactory,
+    SourceFactory,
+    UserFactory,
+    editor,
+)
 from tests.test_csrf import database_rows
 from wiki.markup.parse import MAX_BODY_CHARS, MAX_CITATIONS, MAX_LINES
 from wiki.models import Actor, Membership
@@ -113,6 +120,27 @@ def test_an_upload_over_the_limit_is_refused_with_both_sizes(team):
     upload = SimpleUploadedFile("big.txt", b"a" * (settings.ATTEST_MAX_UPLOAD_BYTES + 1))
     errors = refused(team, NEW_SOURCE, {"read": "1", "file": upload})
     assert "“big.txt” is 5.0 MB; the largest file Attest accepts is 5.0 MB." in errors
+
+
+def test_an_upload_larger_than_any_request_is_refused_before_it_is_read(team):
+    # Beyond the largest document and the largest form together: refused from its length.
+    size = settings.ATTEST_MAX_UPLOAD_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1
+    upload = SimpleUploadedFile("huge.txt", b"a" * size)
+    before = database_rows()
+    response = timed(lambda: team.post(NEW_SOURCE, {"read": "1", "file": upload}))
+    assert response.status_code == 400
+    assert "It was too large" in response.content.decode()
+    assert database_rows() == before
+
+
+def test_a_form_with_too_many_fields_is_a_bad_request(team, cited):
+    fields = {f"field{n}": "x" for n in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS)}
+    before = database_rows()
+    response = timed(lambda: team.post(EDIT_A, {**edit_of(cited), **fields}))
+    assert response.status_code == 400
+    assert "Nothing was saved" in response.content.decode()
+    assert database_rows() == before
+    assert_page_unchanged(cited)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -486,3 +514,52 @@ def test_a_nul_character_in_an_address_is_a_clear_bad_request(team, url):
     assert response.status_code == 400
     assert "could not read that request" in response.content.decode()
     assert database_rows() == before
+
+
+# ---------------------------------------------------------------------------------------------
+# Password reset: off unless mail can be sent, and then throttled
+
+RESET_PAGES = [
+    ("password_reset", ()),
+    ("password_reset_done", ()),
+    ("password_reset_confirm", ("MQ", "set-password")),
+    ("password_reset_complete", ()),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), RESET_PAGES)
+def test_password_reset_is_not_found_without_mail(client, settings, mailoutbox, name, args):
+    settings.ATTEST_PASSWORD_RESET = False
+    UserFactory(username="alice", email="alice@example.org", groups=["Editors"])
+    before = database_rows()
+    url = reverse(name, args=args)
+    assert timed(lambda: client.get(url)).status_code == 404
+    response = timed(lambda: client.post(url, {"email": "alice@example.org"}))
+    assert response.status_code == 404
+    assert mailoutbox == [] and database_rows() == before
+
+
+def reset(client, email, address):
+    url = reverse("password_reset")
+    return timed(lambda: client.post(url, {"email": email}, REMOTE_ADDR=address))
+
+
+@pytest.mark.parametrize("vary", ["address", "email"])
+def test_password_reset_is_throttled_per_address_and_per_email(client, settings, mailoutbox, vary):
+    settings.ATTEST_PASSWORD_RESET = True
+    limit = settings.ATTEST_PASSWORD_RESET_PER_HOUR
+    UserFactory(username="alice", email="alice@example.org", groups=["Editors"])
+    for n in range(limit):
+        # The same e-mail address from ever new addresses, or ever new e-mails from one.
+        email = "alice@example.org" if vary == "address" else f"someone{n}@example.org"
+        response = reset(client, email, f"10.0.0.{n}" if vary == "address" else "10.0.0.1")
+        assert response.status_code == 302
+    sent = len(mailoutbox)
+    # One more: alice's address from a new address, or alice's (a new e-mail) from the same one.
+    response = reset(client, "alice@example.org", "10.0.1.1" if vary == "address" else "10.0.0.1")
+    assert response.status_code == 429
+    assert (
+        f"Too many password reset requests: at most {limit} an hour"
+        in (response.context["form"].errors["email"][0])
+    )
+    assert len(mailoutbox) == sent

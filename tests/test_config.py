@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def run_manage(*args, **env):
     # A clean environment: the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE for their process.
-    dropped = {"DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    dropped = {"DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECRET_KEY"}
+    dropped |= {"EMAIL_HOST", "EMAIL_BACKEND", "ATTEST_PASSWORD_RESET"}
     environment = {k: v for k, v in os.environ.items() if k not in dropped}
     environment |= env
     return subprocess.run(
@@ -37,11 +38,48 @@ def test_production_settings_pass_check_deploy():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_default_secret_key_is_flagged_by_check_deploy():
+def test_without_a_secret_key_debug_off_refuses_to_start():
     production = {k: v for k, v in PRODUCTION.items() if k != "SECRET_KEY"}
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **production)
+    for key in ({}, {"SECRET_KEY": "  "}):
+        result = run_manage("check", **production, **key)
+        assert result.returncode != 0
+        assert "ImproperlyConfigured: SECRET_KEY is not set. With DEBUG off" in result.stderr
+
+
+def test_with_debug_on_the_development_key_stands_in():
+    code = "from django.conf import settings; print(settings.DEBUG, settings.SECRET_KEY)"
+    result = run_manage("shell", "-c", code)
+    assert result.stdout.strip().splitlines()[-1] == "True insecure-local-development-key"
+
+
+def test_a_weak_secret_key_is_flagged_by_check_deploy():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION | {"SECRET_KEY": "short"}
+    )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "False"),
+        ({"EMAIL_HOST": "smtp.example.org"}, "True"),
+        ({"EMAIL_HOST": "smtp.example.org", "ATTEST_PASSWORD_RESET": "0"}, "False"),
+        ({"ATTEST_PASSWORD_RESET": "1"}, "False"),  # no way to send the mail
+        (
+            {
+                "ATTEST_PASSWORD_RESET": "1",
+                "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+            },
+            "True",
+        ),
+    ],
+)
+def test_password_reset_is_on_only_where_mail_can_be_sent(env, expected):
+    code = "from django.conf import settings; print(settings.ATTEST_PASSWORD_RESET)"
+    result = run_manage("shell", "-c", code, **env)
+    assert result.stdout.strip().splitlines()[-1] == expected, result.stderr
 
 
 @pytest.mark.parametrize(
