@@ -33,7 +33,8 @@ class Format:
     name: str
     extensions: tuple[str, ...]  # lower case, with the dot; the first is the one named to people
     content_types: tuple[str, ...]
-    read: Callable[[str], ImportedDocument]  # the decoded text in, the document out
+    # The decoded text in (and name=, the file's name as messages quote it), the document out.
+    read: Callable[..., ImportedDocument]
     # The encoding a file may declare inside itself (an HTML <meta charset>), read from its bytes.
     declared_charset: Callable[[bytes], str | None] | None = None
 

@@ -52,7 +52,7 @@ def read_upload(name: str, data: bytes, *, max_bytes: int) -> ImportedDocument:
     text = decode(name, data, fmt)
     if not text.strip():
         raise ImportRefused(f"“{name}” holds no text.")
-    document = fmt.read(text)
+    document = fmt.read(text, name=f"“{name}”")
     if not document.text.strip():
         raise ImportRefused(f"No readable text was found in “{name}”.")
     return replace(document, filename=name)

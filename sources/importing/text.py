@@ -7,7 +7,7 @@ from sources.importing.documents import Format, ImportedDocument, normalise_newl
 from sources.importing.metadata import propose_from_text
 
 
-def read_text(text: str) -> ImportedDocument:
+def read_text(text: str, *, name: str = "") -> ImportedDocument:
     """Plain text, pasted or uploaded: kept as is, metadata read from its header lines."""
     text = normalise_newlines(text).strip("\n")
     return ImportedDocument(text=text, proposal=propose_from_text(text), format="text")
