@@ -278,7 +278,8 @@ def relation_edit_url(world):
 
 
 def test_after_logging_in_a_refused_post_returns_to_the_page_not_the_post_only_url(world):
-    response = browser(world, "anonymous").post(entry_url("entry-lock", "public"), {"action": "lock"})
+    anonymous = browser(world, "anonymous")
+    response = anonymous.post(entry_url("entry-lock", "public"), {"action": "lock"})
     assert response.url == "/accounts/login/?next=/actors/public/"
 
 
