@@ -346,6 +346,58 @@ def test_evidence_in_two_groups_separated_by_a_semicolon_is_accepted(team, cited
 
 
 # ---------------------------------------------------------------------------------------------
+# Quotes that are not in a large, repetitive source: found or refused, and the closest passage
+# named, within the second (a 2,000-character quote took 80 s over such a source; a regular
+# expression alone backtracked for seconds)
+
+REPETITIVE_TEXT = "ab " * 333_333  # 1 MB
+ABSENT = "ab " * 333 + "x"  # 1,000 characters, the longest quote, in no place of the text
+
+
+@pytest.fixture
+def repetitive(cited):
+    return SourceFactory(key="rep", text=REPETITIVE_TEXT)
+
+
+def test_a_long_quote_not_in_a_large_repetitive_source_is_refused_in_a_page(
+    team, cited, repetitive
+):
+    body = f'Najibullah led it. [@rep "{ABSENT}"]'
+    errors = refused(team, EDIT_A, edit_of(cited, body=body))
+    assert "is not in source “rep”" in errors
+    assert_page_unchanged(cited)
+    before = database_rows()
+    with pytest.raises(ValidationError, match="is not in source “rep”"):
+        timed(lambda: page_save(page=cited, body=body, user=None))
+    assert database_rows() == before
+
+
+def test_a_long_quote_not_in_a_large_repetitive_source_is_refused_as_evidence(
+    team, cited, repetitive
+):
+    FactionFactory(slug="f")
+    data = {"actor": "a", "faction": "f", "role": "member", "evidence": f'[@rep "{ABSENT}"]'}
+    assert "is not in source “rep”" in refused(team, NEW_MEMBERSHIP, data)
+
+
+def test_a_long_passage_not_in_a_large_repetitive_source_is_refused_by_the_cite_form(
+    team, cited, repetitive
+):
+    data = {"passage": ABSENT, "target": "page", "page": "Najibullah"}
+    errors = refused(team, reverse("sources:source-cite-on", args=["rep"]), data)
+    assert "These words are not in “rep”" in errors
+
+
+def test_a_correction_to_a_large_repetitive_text_reanchors_a_long_quote_quickly(cited):
+    passage = "ab " * 300 + "the end of it"
+    source = SourceFactory(key="long", text=f"Preface. {passage} Afterword.")
+    page_save(page=cited, body=f'{BODY} [@long "{passage}"]', user=None)
+    source.text = "ab " * 70_000  # 200 KB: the re-anchoring took 17 s
+    timed(lambda: source_save(source=source, user=None))
+    assert source.reanchor_report.checked == 1  # re-quoted fuzzily, as it happens
+
+
+# ---------------------------------------------------------------------------------------------
 # Invalid EDTF dates, in every date field
 
 INVALID_DATES = ["1997-13-45", "1997-02-30", "sometime in 1997", "1997~~", "[" * 64]

@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from sources.citations import anchoring
 from sources.citations.anchoring import Anchor, closest_passage, context_around, find_quote
 
 # 000 (USCIS, 1999): straight apostrophes, sentences separated by a no-break space and a space.
@@ -296,3 +297,74 @@ def test_find_quote_is_fast_on_a_large_text():
     assert find_quote(text, "Ashraf Ghani's fligt to the", fuzzy=True).method == "fuzzy"
     assert closest_passage(text, "Ashraf Ghani's fligth") != ""
     assert time.perf_counter() - started < 2  # about 0.1 s; this guards against quadratic blow-ups
+
+
+# Whatever the text and the quote, one call does a bounded amount of work. Texts of about 1 MB;
+# the times are CPU time of this process (other work on the machine does not count), each call
+# on a text anchoring has not seen, so folding the text counts too.
+REPETITIVE = "ab " * 333_333
+ENGLISH = (USCIS + "\n\n" + NOOR + "\n\n") * 1400 + SALEH
+LETTERS = "".join("abcdefghij "[(n * 7919) % 11] for n in range(1_000_000))
+QUICK_CPU = 0.5  # seconds
+
+BOUNDED = [
+    pytest.param(REPETITIVE, "ab " * 666 + "x", id="repetitive-2000"),  # took 80 s
+    pytest.param(REPETITIVE[:210_000], "ab " * 333 + "x", id="repetitive-200k-1000"),
+    pytest.param(REPETITIVE, "ab ab ab abx ab ab", id="repetitive-short"),
+    pytest.param(LETTERS, LETTERS[:2000][::-1], id="letters-2000"),
+    pytest.param(ENGLISH, " ".join(sorted(ENGLISH[5000:7000].split())), id="english-shuffled"),
+    pytest.param("a  " * 333_333, "a  a  a  b", id="double-spaces"),
+    pytest.param("a--" * 333_333, "a-a-a-a-b", id="dashes"),
+    pytest.param("’" * 1_000_000, "’’’ ’’’ ’’’ x", id="apostrophes"),
+    pytest.param("İ a\n" * 250_000, "i a i a x", id="newlines-and-dotted-i"),
+]
+
+
+def cpu_seconds(call):
+    anchoring._folded.cache_clear()
+    started = time.process_time()
+    result = call()
+    return time.process_time() - started, result
+
+
+@pytest.mark.parametrize(("text", "quote"), BOUNDED)
+def test_anchoring_and_the_closest_passage_are_bounded_in_time(text, quote):
+    middle = len(text) // 2
+    context = {"prefix": text[100:132], "suffix": text[200:232], "hint": middle}
+    calls = {
+        "fuzzy": lambda: find_quote(text, quote, fuzzy=True),
+        "context": lambda: find_quote(text, quote, fuzzy=True, **context),
+        "closest": lambda: closest_passage(text, quote),
+    }
+    for name, call in calls.items():
+        seconds, _ = cpu_seconds(call)
+        assert seconds < QUICK_CPU, f"{name} took {seconds:.2f} s"
+
+
+def test_a_quote_found_a_hundred_thousand_times_is_placed_by_its_hint():
+    seconds, anchor = cpu_seconds(
+        lambda: find_quote(REPETITIVE, "ab ab ab", prefix="ab ", suffix=" ab", hint=500_000)
+    )
+    assert seconds < QUICK_CPU
+    assert anchor.method == "exact" and abs(anchor.start - 500_000) <= 3
+
+
+def test_fuzzy_finds_a_long_passage_with_many_typos_in_a_large_text():
+    passage = ENGLISH[5002:6002]
+    typed = "".join("#" if n % 30 == 15 else char for n, char in enumerate(passage))
+    seconds, anchor = cpu_seconds(lambda: find_quote(ENGLISH, typed, fuzzy=True))
+    assert seconds < QUICK_CPU
+    assert anchor.passage(ENGLISH) == passage.strip()
+    assert anchor.method == "fuzzy" and anchor.score > 90
+    assert ENGLISH[anchor.start : anchor.end] in closest_passage(ENGLISH, typed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a  b--c \n\n d - e — “x” ’", "İzmir – ΟΔΟΣ  ", "--  --", " ", "x"],
+)
+def test_the_folded_text_maps_every_offset_back_to_the_original(text):
+    fold = anchoring._folded(text)
+    for offset in range(len(fold.text) + 1):
+        back = fold.to_original(offset)
+        assert fold.to_folded(back) == offset
