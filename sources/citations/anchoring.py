@@ -52,8 +52,8 @@ _OTHER_SPACE = re.compile(r"[^\S ]")
 # scans ten times slower.
 _RUNS = ((re.compile(r"  +"), " "), (re.compile(r"--+"), "-"))
 _REST_OF_RUN = {" ": re.compile(" *"), "-": re.compile("-*")}
-# The folded text keeps where every CHUNK characters of the original begin; an offset within a
-# chunk is found by walking its runs, so that a text with a run every third character costs
+# The folded text keeps where every CHUNK characters of the original begin, and lists a chunk's
+# runs only when an offset within it is asked for: a text with a run every third character costs
 # no more to fold than any other.
 CHUNK = 512
 
@@ -193,7 +193,7 @@ def _between_context(
         if i < len(tails) and tails[i] - head <= longest:
             start, end = _strip(text, head, tails[i])
             score = fuzz.ratio(needle, _simplify(text[start:end]), score_cutoff=threshold)
-            if score and score >= threshold:
+            if score >= threshold:
                 candidates.append(Anchor(start, end, "context", score))
     if not candidates:
         return None
@@ -247,7 +247,7 @@ def _likely_places(haystack: str, needle: str) -> list[int]:
     on. A piece found more than PIECE_HITS times counts only if no piece is rarer."""
     size = max(3, min(8, len(needle) // 6))
     offsets = range(0, len(needle) - size + 1, size)
-    offsets = offsets[:: -(-len(offsets) // FUZZY_PIECES)]  # evenly spread, at most FUZZY_PIECES
+    offsets = offsets[:: max(1, -(-len(offsets) // FUZZY_PIECES))]  # at most FUZZY_PIECES, spread
     hits = {
         offset: _find_all(haystack, needle[offset : offset + size], 0, PIECE_HITS + 1)
         for offset in offsets

@@ -341,6 +341,13 @@ def test_anchoring_and_the_closest_passage_are_bounded_in_time(text, quote):
         assert seconds < QUICK_CPU, f"{name} took {seconds:.2f} s"
 
 
+@pytest.mark.parametrize(("quote", "found"), [("zq", None), ("zqx", None), ("Mas'udd", "Mas'ud")])
+def test_a_short_quote_in_a_large_text_is_found_fuzzily_or_not_at_all(quote, found):
+    anchor = find_quote(ENGLISH, quote, fuzzy=True)
+    assert (anchor and anchor.passage(ENGLISH)) == found
+    assert closest_passage(ENGLISH, quote).startswith(found or "")
+
+
 def test_a_quote_found_a_hundred_thousand_times_is_placed_by_its_hint():
     seconds, anchor = cpu_seconds(
         lambda: find_quote(REPETITIVE, "ab ab ab", prefix="ab ", suffix=" ab", hint=500_000)
