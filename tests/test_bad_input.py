@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from sources.models import Source
+from sources.models import Citation, Source
 from sources.services import source_save
 from tests.factories import (
     ActorFactory,
@@ -343,6 +343,27 @@ def test_evidence_in_two_groups_separated_by_a_semicolon_is_accepted(team, cited
     response = timed(lambda: team.post(NEW_MEMBERSHIP, data))
     assert response.status_code == 302
     assert Membership.objects.get().evidence == evidence
+
+
+def test_a_passage_with_double_quotes_is_cited_through_the_cite_form_and_saved(team, cited):
+    SourceFactory(key="said", text='Dostum said "we will fight; [all] of us" and left.')
+    passage = 'Dostum said "we will fight; [all] of us"'
+    data = {"passage": passage, "target": "page", "page": "Najibullah"}
+    response = timed(lambda: team.post(reverse("sources:source-cite-on", args=["said"]), data))
+    editor_url = response["Location"]
+    form = team.get(editor_url).context["form"]
+    assert '[@said "Dostum said \\"we will fight; [all] of us\\""]' in form.initial["body"]
+    post = {**edit_of(cited), "body": form.initial["body"]}
+    assert timed(lambda: team.post(EDIT_A, post)).status_code == 302
+    assert Citation.objects.get(source__key="said").quote == passage
+
+
+@pytest.mark.parametrize(
+    "url", [reverse("sources:source-cite-on", args=["ric"]), EDIT_A], ids=["cite-form", "editor"]
+)
+def test_the_forms_say_how_to_quote_a_passage_holding_double_quotes(team, url):
+    html = team.get(url).content.decode()
+    assert "A double quote inside the passage is written \\&quot;" in html
 
 
 # ---------------------------------------------------------------------------------------------

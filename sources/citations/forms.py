@@ -12,12 +12,18 @@ from django.apps import apps
 from django.urls import reverse
 
 from sources.citations import anchoring
-from sources.citations.syntax import CitationRef, CitationSyntaxError, format_ref
+from sources.citations.syntax import (
+    MAX_LOCATOR,
+    MAX_QUOTE,
+    CitationRef,
+    CitationSyntaxError,
+    format_ref,
+)
 from sources.forms import FocusFirstErrorMixin
 from sources.models import Source
 
-# A quoted passage travels in a URL to the page editor; a statement rarely needs more.
-MAX_PASSAGE = 1000
+# A quoted passage travels in a URL to the page editor; the citation syntax takes no more.
+MAX_PASSAGE = MAX_QUOTE
 # A page can also be named by its address, e.g. /actors/ahmad-shah-massoud/.
 _PAGE_ADDRESS = re.compile(r"^/?(?P<segment>[a-z]+)/(?P<slug>[-a-zA-Z0-9_]+)/?$")
 
@@ -43,12 +49,13 @@ class CiteOnForm(FocusFirstErrorMixin, forms.Form):
         max_length=MAX_PASSAGE,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="The exact words as they stand in the source: paste them, or select them in "
-        "the text.",
+        'the text, quote marks and all. A double quote inside the passage is written \\" in the '
+        "citation, so that the citation keeps it as one quote; Attest writes it so for you.",
     )
     locator = forms.CharField(
         label="Locator (optional)",
         required=False,
-        max_length=100,
+        max_length=MAX_LOCATOR,
         help_text="Where in the document, e.g. “p. 3” or “para. 4”.",
     )
     target = forms.ChoiceField(label="Cite it on", widget=forms.RadioSelect, initial="page")

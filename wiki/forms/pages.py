@@ -15,7 +15,8 @@ from wiki.models import Actor, Event, Faction
 
 BODY_HELP = (
     "Markdown. Link with [[Title]] or [[Title|label]]; cite with "
-    '[@source-key "exact passage"], add a locator as [@key, p. 3 "…"].'
+    '[@source-key "exact passage"], add a locator as [@key, p. 3 "…"]. A double quote inside '
+    'the passage is written \\" (or put the passage in “curly quotes”).'
 )
 
 
