@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 _KEY = re.compile(r"[a-z0-9][a-z0-9._-]*")
 _KEY_AS_WRITTEN = re.compile(r"[^\s,;\]\"“”]*")
@@ -23,6 +24,15 @@ _SNIPPET = 30
 MAX_LOCATOR = 100
 # A quote is a passage, not a document: a statement rarely needs more than a few sentences.
 MAX_QUOTE = 1000
+# Nor a word: "Kabul" is found in a hundred places and vouches for none of them. A passage says
+# something in the source's own words, so that a reader can judge what the citation backs.
+MIN_QUOTE_WORDS = 3
+MIN_QUOTE_CHARS = 12
+_WORD = re.compile(r"\S*[^\W_]\S*")  # a word holds a letter or a digit: a dash is none
+PASSAGE_RULE = (
+    f"a quote is a passage, not a word: quote at least {MIN_QUOTE_WORDS} words and "
+    f"{MIN_QUOTE_CHARS} characters"
+)
 
 
 @dataclass(frozen=True)
@@ -59,9 +69,13 @@ def parse_group(group: str) -> list[CitationRef]:
     return refs
 
 
-def read_group(text: str, start: int) -> tuple[list[CitationRef], int]:
-    """The citations of the group opening at text[start], and the offset just past its "]"."""
-    reader = _Reader(text, start)
+def read_group(text: str, start: int, *, passages: bool = True) -> tuple[list[CitationRef], int]:
+    """The citations of the group opening at text[start], and the offset just past its "]".
+
+    passages=False lets a quote shorter than a passage through, for reading what was saved
+    before the rule; everything that saves reads with it.
+    """
+    reader = _Reader(text, start, passages=passages)
     refs = reader.group()
     return refs, reader.pos
 
@@ -105,6 +119,18 @@ def parse_evidence(text: str) -> list[CitationRef]:
     return refs
 
 
+def short_quote(quote: str) -> str:
+    """What makes quote too short to be a passage ("" when it is one): fewer than
+    MIN_QUOTE_WORDS words, or fewer than MIN_QUOTE_CHARS characters (runs of space count once)."""
+    words = sum(1 for _ in islice(_WORD.finditer(quote), MIN_QUOTE_WORDS))
+    if words < MIN_QUOTE_WORDS:
+        return f"A quote of {words} word{'' if words == 1 else 's'}"
+    length = len(" ".join(quote.split()))
+    if length < MIN_QUOTE_CHARS:
+        return f"A quote of {length} characters"
+    return ""
+
+
 def format_ref(ref: CitationRef) -> str:
     """ref written back as canonical markup, e.g. '[@key, p. 3 "quoted words"]'."""
     if not _KEY.fullmatch(ref.key) or _LOCATOR.fullmatch(ref.locator) is None:
@@ -120,8 +146,9 @@ def format_ref(ref: CitationRef) -> str:
 class _Reader:
     """Reads one citation group character by character, so escapes inside quotes are exact."""
 
-    def __init__(self, text: str, start: int):
+    def __init__(self, text: str, start: int, *, passages: bool = True):
         self.text, self.start, self.pos = text, start, start
+        self.passages = passages  # refuse a quote shorter than a passage
 
     def group(self) -> list[CitationRef]:
         self.pos += 1  # the "["
@@ -155,7 +182,7 @@ class _Reader:
                 raise self.error(f"A locator of {len(locator.strip()):,} characters", then=rule)
             self.pos += 1 + len(locator)
         if self.peek() in _CLOSER:
-            closer = _CLOSER[self.peek()]
+            opened, closer = self.pos, _CLOSER[self.peek()]
             quote = self.quote()
             self.skip_space()
             if self.peek() not in (";", "]", ""):
@@ -163,6 +190,8 @@ class _Reader:
                 rule = _QUOTES_INSIDE if closer == '"' else ""
                 snippet = _snippet(self.text, self.pos, 10)
                 raise self.error(f'Text after the quote "{snippet}"', then=rule)
+            if self.passages and (problem := short_quote(quote)):
+                raise self.error(problem, opened, then=f": {PASSAGE_RULE}")
         elif self.peek() not in (";", "]", ""):
             raise self.error(f'Expected ",", a quote, ";" or "]" after "@{key}"')
         return CitationRef(key, locator.strip(), quote)

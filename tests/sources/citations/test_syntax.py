@@ -5,12 +5,15 @@ import pytest
 from sources.citations.syntax import (
     MAX_LOCATOR,
     MAX_QUOTE,
+    PASSAGE_RULE,
     CitationRef,
     CitationSyntaxError,
     find_groups,
     format_ref,
     parse_evidence,
     parse_group,
+    read_group,
+    short_quote,
 )
 from sources.models import Citation
 
@@ -24,21 +27,40 @@ MASUD = "Ahmad Shah Mas'ud, head of the Jamiat-e Islami Party"
         ("[ @uscis-1999-afg00001 ]", [CitationRef("uscis-1999-afg00001")]),
         ("[@doc_2.v1]", [CitationRef("doc_2.v1")]),
         (f'[@ric-1999 "{MASUD}"]', [CitationRef("ric-1999", quote=MASUD)]),
-        ('[@a, p. 3 "so it was"]', [CitationRef("a", "p. 3", "so it was")]),
-        ('[@a,p. 3"so it was"]', [CitationRef("a", "p. 3", "so it was")]),
+        ('[@a, p. 3 "so it was said"]', [CitationRef("a", "p. 3", "so it was said")]),
+        ('[@a,p. 3"so it was said"]', [CitationRef("a", "p. 3", "so it was said")]),
         ("[@a, para. 4]", [CitationRef("a", "para. 4")]),
         ("[@a, pp. 3–5 ]", [CitationRef("a", "pp. 3–5")]),
-        ('[@a, "x"]', [CitationRef("a", quote="x")]),  # an empty locator is no locator
-        ('[@a "x"; @b "y"]', [CitationRef("a", quote="x"), CitationRef("b", quote="y")]),
         (
-            '[@a;@b, p. 2; @c "z"]',
-            [CitationRef("a"), CitationRef("b", "p. 2"), CitationRef("c", quote="z")],
+            '[@a, "the first passage"]',
+            [CitationRef("a", quote="the first passage")],
+        ),  # an empty locator is no locator
+        (
+            '[@a "the first passage"; @b "the second passage"]',
+            [
+                CitationRef("a", quote="the first passage"),
+                CitationRef("b", quote="the second passage"),
+            ],
         ),
-        ('[\n  @a "x";\n  @b "y"\n]', [CitationRef("a", quote="x"), CitationRef("b", quote="y")]),
+        (
+            '[@a;@b, p. 2; @c "the third passage"]',
+            [
+                CitationRef("a"),
+                CitationRef("b", "p. 2"),
+                CitationRef("c", quote="the third passage"),
+            ],
+        ),
+        (
+            '[\n  @a "the first passage";\n  @b "the second passage"\n]',
+            [
+                CitationRef("a", quote="the first passage"),
+                CitationRef("b", quote="the second passage"),
+            ],
+        ),
         # escapes
         (r'[@a "he said \"no\""]', [CitationRef("a", quote='he said "no"')]),
-        (r'[@a "C:\\temp"]', [CitationRef("a", quote="C:\\temp")]),
-        (r'[@a "a \n b"]', [CitationRef("a", quote="a \\n b")]),  # other backslashes stay
+        (r'[@a "saved in C:\\temp"]', [CitationRef("a", quote="saved in C:\\temp")]),
+        (r'[@a "one \n two three"]', [CitationRef("a", quote="one \\n two three")]),  # others stay
         # brackets and semicolons are plain text inside a quote
         (
             '[@a "[My forces] want to defend; they want to fight"]',
@@ -55,7 +77,7 @@ MASUD = "Ahmad Shah Mas'ud, head of the Jamiat-e Islami Party"
             '[@a "“the legitimate caretaker president”"]',
             [CitationRef("a", quote="“the legitimate caretaker president”")],
         ),
-        ("[@a “a \\” inside”]", [CitationRef("a", quote="a ” inside")]),
+        ("[@a “a \\” stands inside”]", [CitationRef("a", quote="a ” stands inside")]),
         # quotes keep their inner white space; anchoring forgives it
         (
             '[@a " two  spaces\nand a newline "]',
@@ -73,14 +95,17 @@ def test_parse_group(group, expected):
         ("[@Bad Key]", 'Bad key "@Bad"'),
         ("[@ric_1999X]", 'Bad key "@ric_1999X"'),
         ("[@-a]", 'Bad key "@-a"'),
-        ('[@ "x"]', 'Missing key after "@"'),
+        ('[@ "the first passage"]', 'Missing key after "@"'),
         ("[@]", 'Missing key after "@"'),
-        ('[a "x"]', 'A citation starts with "[@", not "[a "x"]"'),
+        ('[a "the first passage"]', 'A citation starts with "[@", not "[a "the first passage"]"'),
         ("a [@a]", 'A citation starts with "[@"'),
-        ('[@a "x"; b "y"]', 'Expected "@key" but found "b "y"]"'),
-        ('[@a "x";]', 'Expected "@key" but found "]"'),
-        ('[@a "x" @b "y"]', 'Text after the quote "@b "y"]"'),
-        ('[@a "x" and more]', 'Text after the quote "and more]"'),
+        (
+            '[@a "the first passage"; b "the second passage"]',
+            'Expected "@key" but found "b "the sec…"',
+        ),
+        ('[@a "the first passage";]', 'Expected "@key" but found "]"'),
+        ('[@a "the first passage" @b "the second passage"]', 'Text after the quote "@b "the se…"'),
+        ('[@a "the first passage" and more]', 'Text after the quote "and more]"'),
         ("[@a p. 3]", 'Expected ",", a quote, ";" or "]" after "@a"'),
         (
             f'[@ric-1999 "{MASUD}]',
@@ -89,8 +114,8 @@ def test_parse_group(group, expected):
         ('[@a “curly never closed"]', "Unclosed quote"),
         ('[@a ""]', "Empty quote"),
         ("[@a, p. 3", 'Missing "]" in citation starting "[@a, p. 3"'),
-        ('[@a "x"', 'Missing "]"'),
-        ('[@a "x"] trailing', 'Text after the closing "]"'),
+        ('[@a "the first passage"', 'Missing "]"'),
+        ('[@a "the first passage"] trailing', 'Text after the closing "]"'),
         # a double quote inside the passage ends the quote early: the message says what to do
         (
             '[@a "he said "no" twice"]',
@@ -118,10 +143,59 @@ def test_parse_group_rejects_malformed_groups(group, message):
 
 
 def test_a_locator_and_a_quote_at_their_limits_are_read():
-    locator, quote = "p. " + "1" * (MAX_LOCATOR - 3), 'x\\"' * (MAX_QUOTE // 2)
+    locator, quote = "p. " + "1" * (MAX_LOCATOR - 3), 'a \\"' * (MAX_QUOTE // 3) + "b"
     assert parse_group(f'[@a, {locator} "{quote}"]') == [
-        CitationRef("a", locator, 'x"' * (MAX_QUOTE // 2))  # an escape is one character
+        CitationRef("a", locator, 'a "' * (MAX_QUOTE // 3) + "b")  # an escape is one character
     ]
+
+
+@pytest.mark.parametrize(
+    ("quote", "problem"),
+    [
+        ("Kabul", "A quote of 1 word"),
+        ("President Najibullah", "A quote of 2 words"),
+        ("— Massoud, 1998 —", "A quote of 2 words"),  # a dash is no word
+        ("a b c", "A quote of 5 characters"),
+        ("a bb cccc d", "A quote of 11 characters"),
+        ("a  bb\n   cccc d", "A quote of 11 characters"),  # a run of space counts once
+    ],
+)
+def test_a_quote_shorter_than_a_passage_is_refused_naming_the_rule(quote, problem):
+    for read in (parse_group, parse_evidence, find_groups):
+        with pytest.raises(CitationSyntaxError) as raised:
+            read(f'[@a, p. 3 "{quote}"]')
+        assert str(raised.value).startswith(f'{problem} in citation starting "[@a, p. 3')
+        assert str(raised.value).endswith(
+            ": a quote is a passage, not a word: quote at least 3 words and 12 characters"
+        )
+        assert raised.value.position == len("[@a, p. 3 ")  # at the opening quote
+
+
+@pytest.mark.parametrize("quote", ["a bb cccc dd", "Massoud led it", "In 1992, the Alliance"])
+def test_a_passage_of_three_words_and_twelve_characters_is_read(quote):
+    assert short_quote(quote) == ""
+    assert parse_evidence(f'[@a "{quote}"]') == [CitationRef("a", quote=quote)]
+
+
+def test_a_short_quote_in_a_later_citation_of_a_group_is_refused_too():
+    with pytest.raises(CitationSyntaxError, match=PASSAGE_RULE):
+        parse_group('[@a "the first passage"; @b, p. 2 "Kabul"]')
+
+
+def test_a_quote_ended_early_by_a_double_quote_says_how_to_write_one_not_that_it_is_short():
+    with pytest.raises(CitationSyntaxError) as raised:
+        parse_group('[@a "he said "no" twice"]')
+    assert "Text after the quote" in str(raised.value)
+    assert PASSAGE_RULE not in str(raised.value)
+
+
+def test_reading_without_the_passage_rule_reads_what_was_saved_before_it():
+    assert read_group('[@a "Kabul"] more', 0, passages=False) == (
+        [CitationRef("a", quote="Kabul")],
+        12,
+    )
+    with pytest.raises(CitationSyntaxError, match="A quote of 1 word"):
+        read_group('[@a "Kabul"] more', 0)
 
 
 def test_the_locator_limit_is_the_column_that_stores_it():
@@ -144,10 +218,10 @@ def test_syntax_error_points_at_the_opening_quote():
         ("Mail [me@example.org] or [ 1 ].", []),
         (r"Escaped \[@a] is literal text.", []),
         (
-            'Founded in 1992.[@a "In 1992"] It fell apart.[@b; @c, p. 2]',
+            'Founded in 1992.[@a "In 1992, it was founded"] It fell apart.[@b; @c, p. 2]',
             [
-                (16, 30, [CitationRef("a", quote="In 1992")]),
-                (45, 59, [CitationRef("b"), CitationRef("c", "p. 2")]),
+                (16, 46, [CitationRef("a", quote="In 1992, it was founded")]),
+                (61, 75, [CitationRef("b"), CitationRef("c", "p. 2")]),
             ],
         ),
         ("[[Kabul]][ @k]", [(9, 14, [CitationRef("k")])]),
@@ -184,12 +258,28 @@ def test_find_groups_rejects_malformed_groups(text, message):
     [
         ("[@a]", [CitationRef("a")]),
         (
-            '  [@a "x"]\n\n[@b, p. 2 "y"; @c]  ',
-            [CitationRef("a", quote="x"), CitationRef("b", "p. 2", "y"), CitationRef("c")],
+            '  [@a "the first passage"]\n\n[@b, p. 2 "the second passage"; @c]  ',
+            [
+                CitationRef("a", quote="the first passage"),
+                CitationRef("b", "p. 2", "the second passage"),
+                CitationRef("c"),
+            ],
         ),
         # groups separated by ";" as citations within a group are
-        ('[@a "x"]; [@b "y"]', [CitationRef("a", quote="x"), CitationRef("b", quote="y")]),
-        ('[@a "x"] ;\n[@b "y"];', [CitationRef("a", quote="x"), CitationRef("b", quote="y")]),
+        (
+            '[@a "the first passage"]; [@b "the second passage"]',
+            [
+                CitationRef("a", quote="the first passage"),
+                CitationRef("b", quote="the second passage"),
+            ],
+        ),
+        (
+            '[@a "the first passage"] ;\n[@b "the second passage"];',
+            [
+                CitationRef("a", quote="the first passage"),
+                CitationRef("b", quote="the second passage"),
+            ],
+        ),
     ],
 )
 def test_parse_evidence(text, expected):
@@ -206,9 +296,9 @@ def test_parse_evidence(text, expected):
             'Evidence may hold only citations such as [@key "quoted words"], '
             'found "Massoud led it."',
         ),
-        ('[@a "x"] because reasons', 'found "because reasons"'),
-        ('[@a "x"], [@b]', 'found ", [@b]"'),
-        ('[@a "x"];; [@b]', 'found "; [@b]"'),
+        ('[@a "the first passage"] because reasons', 'found "because reasons"'),
+        ('[@a "the first passage"], [@b]', 'found ", [@b]"'),
+        ('[@a "the first passage"];; [@b]', 'found "; [@b]"'),
         ("; [@a]", 'found "; [@a]"'),
         ("[@a, p. 3", 'Missing "]"'),
     ],
@@ -224,11 +314,11 @@ def test_parse_evidence_rejects_anything_but_citations(text, message):
     [
         (CitationRef("a"), "[@a]"),
         (CitationRef("a", "para. 4"), "[@a, para. 4]"),
-        (CitationRef("a", "p. 3", "so it was"), '[@a, p. 3 "so it was"]'),
+        (CitationRef("a", "p. 3", "so it was said"), '[@a, p. 3 "so it was said"]'),
         (CitationRef("a", quote='he said "no"'), r'[@a "he said \"no\""]'),
-        (CitationRef("a", quote="C:\\temp\\"), r'[@a "C:\\temp\\"]'),
+        (CitationRef("a", quote="saved in C:\\temp\\"), r'[@a "saved in C:\\temp\\"]'),
         (CitationRef("a", quote="“curly” [and] ; odd"), '[@a "“curly” [and] ; odd"]'),
-        (CitationRef("a", quote=" spaced\n"), '[@a " spaced\n"]'),
+        (CitationRef("a", quote=" spaced out words\n"), '[@a " spaced out words\n"]'),
     ],
 )
 def test_format_ref_round_trips(ref, markup):
@@ -250,7 +340,7 @@ def test_format_ref_refuses_what_markup_cannot_say(ref):
     [
         (CitationRef("a"), True),
         (CitationRef("a", "p. 3"), True),
-        (CitationRef("a", quote="x"), False),
+        (CitationRef("a", quote="the first passage"), False),
     ],
 )
 def test_is_whole_document(ref, whole):
