@@ -5,10 +5,17 @@ list item or in a block quote (a quotation needs its source like any other state
 code and tables are not statements, and neither is a sentence whose words all sit inside links
 (a "see also" item is navigation). Sentence boundaries come from sentencex.
 
-A sentence is sourced when a citation stands inside it or after it in the same paragraph: a
-citation covers the text before it back to the previous one. A citation at the very start of a
-paragraph covers nothing. Sentences after a paragraph's last citation are unsourced, and render
-with a "citation needed" mark right after them.
+A sentence is sourced when a citation is attached to it: placed inside it, or after its end
+before the next sentence begins. A citation vouches for its own sentence only, never for the
+sentences before it; one at the very start of a paragraph covers nothing. An unsourced sentence
+renders with a "citation needed" mark right after it.
+
+The support check: in a sourced sentence, each number, date and linked page's name that none of
+the sentence's quotes carries renders inside an element of class "unsupported-detail"
+(wiki.markup.support says what counts and how forgivingly it is matched).
+
+Saving is strict and reading is lenient: parse() refuses a quote shorter than a passage
+(sources.citations.syntax), render() still shows a body saved before that rule.
 """
 
 from collections import Counter
@@ -21,7 +28,7 @@ from markdown_it.token import Token
 
 from sources.citations.syntax import CitationRef
 from wiki.markup.plugins import MarkupError, make_markdown
-from wiki.markup.statements import Coverage, count_statements
+from wiki.markup.statements import Coverage, SupportSources, Unsupported, count_statements
 
 # markdown-it-py reads markup-dense text (thousands of one-word list items, runs of emphasis or
 # brackets) at up to 17 microseconds a character; this cap keeps any body within about 2 s. It
@@ -48,6 +55,7 @@ __all__ = [
     "MarkupError",
     "ParsedPage",
     "RenderedPage",
+    "Unsupported",
     "parse",
     "render",
 ]
@@ -75,6 +83,7 @@ class LinkTarget:
     url: str
     exists: bool
     title: str = ""
+    names: tuple[str, ...] = ()  # every name of the page (title, aliases): quotes may use any
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,7 @@ class RenderedPage:
     html: str
     footnotes: tuple[Footnote, ...]
     coverage: Coverage
+    unsupported: tuple[Unsupported, ...] = ()  # details no quote of their sentence carries
 
 
 # Resolvers are asked once per render, for everything at once, so that each can be one query.
@@ -113,7 +123,7 @@ CitationResolver = Callable[[Sequence[CitationRef]], Mapping[CitationRef, Citati
 def parse(body: str) -> ParsedPage:
     """The links, citations and sentence counts of a page body; MarkupError if it cannot be read."""
     tokens, links, citations = _read(body)
-    coverage = count_statements(tokens, mark=False)
+    coverage = count_statements(tokens, mark=False).coverage
     return ParsedPage(links, citations, coverage.total, coverage.sourced)
 
 
@@ -124,26 +134,32 @@ def render(
 
     resolve_links gets every distinct [[target]] and resolve_citations every distinct citation,
     in order of first appearance (the order of parse(body).citations); each returns what each
-    one resolves to. A LinkTarget without a url renders as plain text. MarkupError where parse
-    would raise it.
+    one resolves to. A LinkTarget without a url renders as plain text; a citation without a
+    target is not judged by the support check. MarkupError where parse would raise it, but for
+    a quote shorter than a passage, which a body saved before that rule may hold.
     """
-    tokens, links, citations = _read(body)
-    coverage = count_statements(tokens, mark=True)
-    _attach_citations(tokens)
+    tokens, links, citations = _read(body, passages=False)
     resolved = _Resolved(resolve_links(links), resolve_citations(citations))
+    statements = count_statements(tokens, mark=True, support=resolved.support())
+    _attach_citations(tokens)
     html = _MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {"attest": resolved})
-    return RenderedPage(_CLEANER.clean(html), resolved.numbered(), coverage)
+    return RenderedPage(
+        _CLEANER.clean(html), resolved.numbered(), statements.coverage, statements.unsupported
+    )
 
 
-def _read(body: str) -> tuple[list[Token], tuple[str, ...], tuple[CitationRef, ...]]:
-    """The body's tokens, its distinct link targets and citations; MarkupError past the limits."""
+def _read(
+    body: str, *, passages: bool = True
+) -> tuple[list[Token], tuple[str, ...], tuple[CitationRef, ...]]:
+    """The body's tokens, its distinct link targets and citations; MarkupError past the limits
+    (and, with passages, for a quote too short to be a passage)."""
     lines = body.count("\n") + 1
     if lines > MAX_LINES:
         raise MarkupError(
             f"The page has {lines:,} lines, more than the {MAX_LINES:,} a page may hold: split "
             "it into several pages"
         )
-    tokens = _tokens(body)
+    tokens = _tokens(body, passages=passages)
     _refuse_deep_nesting(tokens)
     links: dict[str, None] = {}
     citations: dict[CitationRef, None] = {}
@@ -162,7 +178,7 @@ def _read(body: str) -> tuple[list[Token], tuple[str, ...], tuple[CitationRef, .
     return tokens, tuple(links), tuple(citations)
 
 
-def _tokens(body: str) -> list[Token]:
+def _tokens(body: str, *, passages: bool) -> list[Token]:
     if len(body) > MAX_BODY_CHARS:
         raise MarkupError(
             f"The page is {len(body):,} characters long, more than the {MAX_BODY_CHARS:,} "
@@ -173,7 +189,7 @@ def _tokens(body: str) -> list[Token]:
         body.encode("utf-8")
     except UnicodeEncodeError:
         body = body.encode("utf-8", "replace").decode("utf-8")
-    return _MARKDOWN.parse(body, {})
+    return _MARKDOWN.parse(body, {"attest_passages": passages})
 
 
 def _refuse_deep_nesting(tokens: list[Token]) -> None:
@@ -232,6 +248,16 @@ class _Resolved:
         self._anchors[ref] += 1
         return self.footnotes[ref], self._anchors[ref]
 
+    def support(self) -> SupportSources:
+        """What the support check asks of this render: quotes and linked pages' names."""
+        return SupportSources(self._quotes, lambda target: self._links[target].names)
+
+    def _quotes(self, refs) -> tuple[str, ...] | None:
+        # A citation with no target is unknown or withheld: its sentence is not judged.
+        if any(self._targets.get(ref) is None for ref in refs):
+            return None
+        return tuple(ref.quote for ref in refs if ref.quote)
+
     def numbered(self) -> tuple[Footnote, ...]:
         """The footnotes in number order, each with how often the text cites it."""
         return tuple(replace(note, uses=self._anchors[ref]) for ref, note in self.footnotes.items())
@@ -279,10 +305,25 @@ def _render_citation_needed(renderer, tokens, idx, options, env) -> str:
     return f'{_JOIN}<sup class="citation-needed"><a href="#coverage">citation needed</a></sup>'
 
 
+UNSUPPORTED_TITLE = "Not in the quoted passage: no quote of this sentence carries this detail"
+
+
+def _render_detail_open(renderer, tokens, idx, options, env) -> str:
+    meta = tokens[idx].meta
+    anchor = f' id="detail-{meta["number"]}"' if meta["anchored"] else ""
+    return f'<span class="unsupported-detail"{anchor} title="{UNSUPPORTED_TITLE}">'
+
+
+def _render_detail_close(renderer, tokens, idx, options, env) -> str:
+    return "</span>"
+
+
 _MARKDOWN = make_markdown()
 _MARKDOWN.add_render_rule("wikilink", _render_wikilink)
 _MARKDOWN.add_render_rule("citation", _render_citation)
 _MARKDOWN.add_render_rule("citation_needed", _render_citation_needed)
+_MARKDOWN.add_render_rule("detail_open", _render_detail_open)
+_MARKDOWN.add_render_rule("detail_close", _render_detail_close)
 
 # The second wall after html=False: only what the renderer emits, only safe URL schemes.
 _CLEANER = nh3.Cleaner(

@@ -38,9 +38,14 @@ def make_markdown() -> MarkdownIt:
     return md
 
 
-def read_group(text: str, start: int) -> tuple[tuple[CitationRef, ...], int]:
-    """The citations of the group opening at text[start], and the offset just past its "]"."""
-    refs, end = _read_refs(text, start)
+def read_group(
+    text: str, start: int, *, passages: bool = True
+) -> tuple[tuple[CitationRef, ...], int]:
+    """The citations of the group opening at text[start], and the offset just past its "]".
+
+    passages=False reads a quote shorter than a passage too (rendering what was saved before
+    that rule); saving always refuses one."""
+    refs, end = _read_refs(text, start, passages=passages)
     return tuple(refs), end
 
 
@@ -68,7 +73,7 @@ def citation_rule(state: StateInline, silent: bool) -> bool:
     # Inside a link's text the group must close before the text does.
     src = state.src if state.posMax == len(state.src) else state.src[: state.posMax]
     try:
-        refs, end = read_group(src, state.pos)
+        refs, end = read_group(src, state.pos, passages=state.env.get("attest_passages", True))
     except CitationSyntaxError as error:
         if silent:  # a link looking ahead; the real pass reports the error
             return False

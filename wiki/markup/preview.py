@@ -32,7 +32,9 @@ def preview_body(body: str, user) -> Preview:
         rendered = render_body(body, team=is_team(user), citations=_checked)
     except markup.MarkupError as error:
         return Preview(error=str(error))
-    return Preview(rendered.html, rendered.references, rendered.coverage)
+    return Preview(
+        rendered.html, rendered.references, rendered.coverage, unsupported=rendered.unsupported
+    )
 
 
 def _checked(refs: Sequence[CitationRef]) -> dict[CitationRef, Reference]:

@@ -92,6 +92,10 @@ class RenderedBody:
     references: tuple[Reference, ...] = ()  # in footnote order
     coverage: Coverage = Coverage(0, 0)
     error: str = ""  # set when the markup cannot be read (previews and old revisions show it)
+    # The details of sourced sentences that none of their quotes carries (the support check),
+    # in the order of the text; each is marked there as #detail-<number>. Warnings for the
+    # team: they never block publishing.
+    unsupported: tuple[markup.Unsupported, ...] = ()
 
     @cached_property
     def reference_groups(self) -> list[SourceGroup]:
@@ -127,30 +131,43 @@ def render_body(
         replace(found[note.ref], number=note.number, uses=note.uses) for note in rendered.footnotes
     )
     html = mark_safe(rendered.html)  # noqa: S308 - markup.render sanitises with nh3
-    return RenderedBody(html, references, rendered.coverage)
+    return RenderedBody(html, references, rendered.coverage, unsupported=rendered.unsupported)
 
 
 def resolve_links(
     targets: Sequence[str], *, team: bool, linked: Iterable[str] | None = None
 ) -> dict[str, markup.LinkTarget]:
-    """Each [[target]]'s page, by title or alias (a title wins), in one query.
+    """Each [[target]]'s page, by title or alias (a title wins), with all its names, in one query.
 
     The team is linked to drafts too, and a target without a page is a red link that offers to
     create it; the public sees a target it may not read, or that does not exist, as plain text.
     """
     wanted = linked if linked is not None else {names.normalise(target) for target in targets}
-    rows = Name.objects.filter(normalised__in=wanted).select_related("content_type")
+    # Every name of each page that one of the wanted names belongs to: the support check counts
+    # a link as carried when a quote names its page in any of them.
+    named = Name.objects.filter(
+        content_type=OuterRef("content_type"),
+        object_id=OuterRef("object_id"),
+        normalised__in=wanted,
+    )
+    rows = Name.objects.filter(Exists(named)).select_related("content_type")
     if not team:
         rows = rows.filter(is_public=True)
     by_name: dict[str, Name] = {}
+    by_page: dict[tuple[int, int], list[str]] = {}
     for row in sorted(rows, key=lambda row: not row.is_title):
         by_name.setdefault(row.normalised, row)
-    return {target: _link(target, by_name.get(names.normalise(target)), team) for target in targets}
+        by_page.setdefault((row.content_type_id, row.object_id), []).append(row.name)
+    return {
+        target: _link(target, by_name.get(names.normalise(target)), team, by_page)
+        for target in targets
+    }
 
 
-def _link(target: str, row: Name | None, team: bool) -> markup.LinkTarget:
+def _link(target: str, row: Name | None, team: bool, by_page: dict) -> markup.LinkTarget:
     if row is not None:
-        return markup.LinkTarget(row.get_absolute_url(), True, row.name)
+        page_names = tuple(by_page[(row.content_type_id, row.object_id)])
+        return markup.LinkTarget(row.get_absolute_url(), True, row.name, page_names)
     if not team:
         return markup.LinkTarget("", False)
     return markup.LinkTarget(f"{reverse('wiki:page-new')}?{urlencode({'title': target})}", False)

@@ -1,16 +1,23 @@
-"""Statements in a page body: which sentences a citation backs, and marks after those it does not.
+"""Statements in a page body: which sentence each citation backs, and marks where none does.
 
 Works on markdown-it's tokens of a parsed body (wiki.markup.parse parses and renders): a paragraph's
 inline tokens become one plain text, sentencex splits it into sentences, and a sentence counts as
-sourced when a citation follows it in its paragraph. Pure: no database access.
+sourced when a citation is attached to it: placed inside it, or after its end before the next
+sentence begins. A citation vouches for its own sentence, not for those before it. The support
+check (wiki.markup.support) then asks of each sourced sentence which of its numbers, dates and
+linked names none of its quotes carries. Pure: no database access.
 """
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 from sentencex import get_sentence_boundaries
+
+from sources.citations.syntax import CitationRef
+from wiki.markup.support import NAME, Detail, Passages, details, linked_name
 
 # sentencex slows down quadratically on long runs of sentence ends ("!(" repeated), so a
 # paragraph is read a window at a time; paragraphs shorter than a window split exactly as
@@ -32,7 +39,7 @@ class _Block:
     starts: list[int] = field(default_factory=list)  # where each child begins in text
     text: str = ""  # citations take no room, so they never split or join sentences
     prose: str = ""  # text with link labels blanked: words there are navigation
-    citations: list[int] = field(default_factory=list)  # offsets in text
+    citations: list[tuple[int, Token]] = field(default_factory=list)  # with their offsets
 
 
 @dataclass(frozen=True)
@@ -65,23 +72,115 @@ class Coverage:
         return self.ratio
 
 
-def count_statements(tokens: list[Token], *, mark: bool) -> Coverage:
+@dataclass(frozen=True)
+class SupportSources:
+    """What the support check needs to know of a render.
+
+    quotes gives the quoted words of a sentence's citations, or None when one of them cannot
+    be judged (its source is unknown, or withheld from this reader: a mark would tell what its
+    passage says); names gives every name of a linked page (its title and aliases).
+    """
+
+    quotes: Callable[[Sequence[CitationRef]], Sequence[str] | None]
+    names: Callable[[str], Sequence[str]]
+
+
+@dataclass(frozen=True)
+class Unsupported:
+    """A detail of a sourced sentence that none of its quotes carries, numbered in the text."""
+
+    number: int  # its mark is #detail-<number>
+    kind: str  # number, date or name (wiki.markup.support)
+    text: str
+
+    @property
+    def anchor(self) -> str:
+        return f"detail-{self.number}"
+
+
+@dataclass(frozen=True)
+class Statements:
+    """How much of a body is sourced, and the details its quotes do not carry."""
+
+    coverage: Coverage
+    unsupported: tuple[Unsupported, ...] = ()
+
+
+def count_statements(
+    tokens: list[Token], *, mark: bool, support: SupportSources | None = None
+) -> Statements:
     """How many of the paragraphs' sentences a citation backs; with mark, a citation-needed
-    token follows each sentence that none does."""
+    token follows each sentence that none does. With support, the details of the sourced
+    sentences that no quote carries are found, and with mark each is wrapped in detail tokens."""
     # Only paragraphs hold statements; a list item's or block quote's text is a paragraph too.
     sentences = sourced = quote_depth = 0
+    unsupported: list[Unsupported] = []
     for index, token in enumerate(tokens):
         quote_depth += (token.type == "blockquote_open") - (token.type == "blockquote_close")
         if token.type != "inline" or tokens[index - 1].type != "paragraph_open":
             continue
         block = _read_block(token.children or [])
         spans = _sentences(block, in_quote=quote_depth > 0)
-        last_citation = max(block.citations, default=-1)
-        covered = sum(start < last_citation for start, _ in spans)
-        sentences, sourced = sentences + len(spans), sourced + covered
-        if mark and covered < len(spans):
-            token.children = _insert_marks(block, [end for _, end in spans[covered:]])
-    return Coverage(sourced, sentences)
+        attached = _attach(spans, block.citations)
+        sentences += len(spans)
+        sourced += sum(1 for citations in attached if citations)
+        found = _unsupported(block, spans, attached, support) if support else []
+        numbered = [(len(unsupported) + n, detail) for n, detail in enumerate(found, 1)]
+        unsupported += [Unsupported(n, detail.kind, detail.text) for n, detail in numbered]
+        if mark:
+            if numbered:
+                block = _wrap_details(block, numbered)
+            cuts = [end for (_, end), cites in zip(spans, attached, strict=True) if not cites]
+            token.children = _insert_marks(block, cuts) if cuts else block.children
+    return Statements(Coverage(sourced, sentences), tuple(unsupported))
+
+
+def _attach(spans: list[tuple[int, int]], citations: list[tuple[int, Token]]) -> list[list[Token]]:
+    """The citations of each sentence: those after its first character and no later than where
+    the next sentence begins. One at the very start of a paragraph backs nothing."""
+    firsts = [first for first, _ in spans]
+    attached: list[list[Token]] = [[] for _ in spans]
+    for offset, citation in citations:
+        sentence = bisect_left(firsts, offset) - 1  # the last one that begins before it
+        if sentence >= 0:
+            attached[sentence].append(citation)
+    return attached
+
+
+def _unsupported(
+    block: _Block,
+    spans: list[tuple[int, int]],
+    attached: list[list[Token]],
+    support: SupportSources,
+) -> list[Detail]:
+    """The details of the block's sourced sentences that none of their quotes carries."""
+    found = []
+    for (start, end), citations in zip(spans, attached, strict=True):
+        if not citations or not (particulars := _details(block, start, end, support)):
+            continue
+        quotes = support.quotes([ref for citation in citations for ref in citation.meta["refs"]])
+        if quotes is not None:
+            found += Passages(quotes).unsupported(particulars)
+    return found
+
+
+def _details(block: _Block, start: int, end: int, support: SupportSources) -> list[Detail]:
+    """The numbers, dates and linked names of the sentence at block.text[start:end]."""
+    links = [
+        (offset, offset + len(child.content), child.meta["target"])
+        for child, offset in zip(block.children, block.starts, strict=True)
+        if child.type == "wikilink" and start <= offset < end
+    ]
+    # A link's label is a name, never a number: "[[Abuja|the 2006 talks]]" names Abuja.
+    found = [
+        detail
+        for detail in details(block.text, start, end)
+        if not any(first < detail.end and detail.start < last for first, last, _ in links)
+    ]
+    found += [
+        linked_name(target, support.names(target), first, last) for first, last, target in links
+    ]
+    return sorted(found, key=lambda detail: detail.start)
 
 
 def _read_block(children: list[Token]) -> _Block:
@@ -91,7 +190,7 @@ def _read_block(children: list[Token]) -> _Block:
         piece = _plain(child)
         link_depth += (child.type == "link_open") - (child.type == "link_close")
         if child.type == "citation":
-            block.citations.append(offset)
+            block.citations.append((offset, child))
         parts.append(piece)
         is_label = link_depth > 0 or child.type == "wikilink"
         prose.append(" " * len(piece) if is_label else piece)
@@ -199,6 +298,52 @@ def _insert_marks(block: _Block, cuts: list[int]) -> list[Token]:
             cut = next(remaining, None)
         out.append(_text(child.content[done:]) if done else child)
     return out + [_mark() for _ in range(pending)]
+
+
+def _wrap_details(block: _Block, numbered: list[tuple[int, Detail]]) -> _Block:
+    """The block with each detail between detail_open and detail_close tokens: a linked name
+    around its link, a number or date around its words (piece by piece, should it run over a
+    line break). Its text stays as it was: the new tokens take no room."""
+    wrapped = _Block([], text=block.text, prose=block.prose, citations=block.citations)
+    names = {detail.start: n for n, detail in numbered if detail.kind == NAME}
+    spans = [(n, detail) for n, detail in numbered if detail.kind != NAME]
+    for child, start in zip(block.children, block.starts, strict=True):
+        end = start + len(_plain(child))
+        if child.type == "wikilink" and start in names:
+            pieces = [_detail_open(names[start]), child, _detail_close()]
+        elif child.type == "text" and spans and spans[0][1].start < end:
+            hits = [(n, detail) for n, detail in spans if detail.start < end and detail.end > start]
+            pieces = _split_text(child, start, hits)
+            spans = [(n, detail) for n, detail in spans if detail.end > end]
+        else:
+            pieces = [child]
+        for piece in pieces:
+            wrapped.children.append(piece)
+            wrapped.starts.append(start)
+            start += len(_plain(piece))
+    return wrapped
+
+
+def _split_text(child: Token, start: int, hits: list[tuple[int, Detail]]) -> list[Token]:
+    if not hits:
+        return [child]
+    out, done, content = [], 0, child.content
+    for number, detail in hits:
+        first, last = max(detail.start - start, 0), min(detail.end - start, len(content))
+        if first > done:
+            out.append(_text(content[done:first]))
+        anchored = detail.start >= start  # the id goes where the detail begins
+        out += [_detail_open(number, anchored), _text(content[first:last]), _detail_close()]
+        done = last
+    return out + ([_text(content[done:])] if done < len(content) else [])
+
+
+def _detail_open(number: int, anchored: bool = True) -> Token:
+    return Token("detail_open", "span", 1, meta={"number": number, "anchored": anchored})
+
+
+def _detail_close() -> Token:
+    return Token("detail_close", "span", -1)
 
 
 def _text(content: str) -> Token:

@@ -20,6 +20,7 @@ from wiki.markup.parse import (
 )
 
 MASUD = "Ahmad Shah Mas'ud, head of the Jamiat-e Islami Party"
+X, Y = "the first passage", "the second passage"  # a quote is at least 3 words, 12 characters
 # Marks are joined to the word before them (U+2060) so that they never wrap onto a line alone.
 JOIN = "\u2060"
 MARK = JOIN + '<sup class="citation-needed"><a href="#coverage">citation needed</a></sup>'
@@ -126,19 +127,22 @@ def test_render_link_keeps_the_tooltip_of_an_existing_page():
             f'Massoud led it.[@ric-1999-afg00001 "{MASUD}"]',
             (CitationRef("ric-1999-afg00001", "", MASUD),),
         ),
-        ('It was so.[@a, para. 3 "so it was"]', (CitationRef("a", "para. 3", "so it was"),)),
-        ('Both.[@a "x"; @b "y"]', (CitationRef("a", quote="x"), CitationRef("b", quote="y"))),
+        (
+            'It was so.[@a, para. 3 "so it was said"]',
+            (CitationRef("a", "para. 3", "so it was said"),),
+        ),
+        (f'Both.[@a "{X}"; @b "{Y}"]', (CitationRef("a", quote=X), CitationRef("b", quote=Y))),
         ("Whole document.[@a]", (CitationRef("a"),)),
         (r'He said.[@a "he said \"no\""]', (CitationRef("a", quote='he said "no"'),)),
         ('Odd.[@a "[My] forces; fight"]', (CitationRef("a", quote="[My] forces; fight"),)),
         ("Curly.[@a “Given the shift”]", (CitationRef("a", quote="Given the shift"),)),
-        ('One.[@a "x"] Two.[@b] One.[@a "x"]', (CitationRef("a", quote="x"), CitationRef("b"))),
-        ('Two.[@a "x"][@a "y"]', (CitationRef("a", quote="x"), CitationRef("a", quote="y"))),
+        (f'One.[@a "{X}"] Two.[@b] One.[@a "{X}"]', (CitationRef("a", quote=X), CitationRef("b"))),
+        (f'Two.[@a "{X}"][@a "{Y}"]', (CitationRef("a", quote=X), CitationRef("a", quote=Y))),
         ("[@a]: Massoud, not a link reference definition.", (CitationRef("a"),)),
         (r"Escaped \[@a] is text.", ()),
         ("Code `[@a]` is code.", ()),
         ('```\n[@a "never closed\n```', ()),
-        ('Over lines.[@a\n  "two\n  lines"]', (CitationRef("a", quote="two\n  lines"),)),
+        ('Over lines.[@a\n  "over two\n  lines"]', (CitationRef("a", quote="over two\n  lines"),)),
         ("# Heading [@a]\n\n> Quoted.[@b]", (CitationRef("a"), CitationRef("b"))),
         ("Mail me at ops@example.org [not a citation].", ()),
     ],
@@ -196,7 +200,7 @@ def test_render_marks_a_citation_the_resolver_calls_unverified():
         ("- fine [@a]\n- bad [@Bad Key]", 'Line 2: Bad key "@Bad"'),
         ("# Heading [@a, p. 3\n\nText.", 'Line 1: Missing "]" in citation starting "[@a, p. 3'),
         ('> one\n> two\n>\n> four [@a "x" and more]', 'Line 4: Text after the quote "and more]"'),
-        ('A paragraph\nover lines [@a "x";]', 'Line 2: Expected "@key" but found "]"'),
+        (f'A paragraph\nover lines [@a "{X}";]', 'Line 2: Expected "@key" but found "]"'),
         ('Empty.[@a ""]', "Line 1: Empty quote"),
     ],
 )
@@ -247,7 +251,7 @@ def test_sentence_boundaries(body, expected):
         ("", 0, 0),
         (" \n\t\n", 0, 0),
         ("# A heading. With two sentences.", 0, 0),
-        ("One. Two.[@a]", 2, 2),
+        ("One. Two.[@a]", 2, 1),  # a citation backs its own sentence only
         ("One.[@a] Two.", 2, 1),
         ("One. [@a] Two. [@b] Three.", 3, 2),
         ("He died [@a]. He was buried in Jangalak.", 2, 1),  # a citation inside its sentence

@@ -27,7 +27,7 @@ def test_each_citation_is_a_numbered_footnote_linking_to_its_passage(client):
     actor = page_save(
         page=ActorFactory(),
         body='He led Jamiat. [@ric "head of the Jamiat-e Islami Party"] '
-        'He opposed Najibullah. [@ric, para. 1 "President Najibullah"]',
+        'He opposed Najibullah. [@ric, para. 1 "led by President Najibullah"]',
         user=None,
     )
     html = page_html(client, actor)
@@ -43,7 +43,7 @@ def test_an_unsourced_sentence_carries_a_citation_needed_mark(client):
     SourceFactory(key="ric")
     actor = page_save(
         page=ActorFactory(),
-        body='Sourced. [@ric "President Najibullah"] Not sourced at all.',
+        body='Sourced. [@ric "led by President Najibullah"] Not sourced at all.',
         user=None,
     )
     html = page_html(client, actor)
@@ -55,13 +55,14 @@ def test_an_unsourced_sentence_carries_a_citation_needed_mark(client):
 def test_page_coverage_is_stored_for_lists():
     SourceFactory(key="ric")
     actor = page_save(
-        page=ActorFactory(), body='One. Two. [@ric "President Najibullah"] Three.', user=None
+        page=ActorFactory(), body='One. Two. [@ric "led by President Najibullah"] Three.', user=None
     )
     stored = Actor.objects.get(pk=actor.pk)
-    assert (stored.sentence_count, stored.sourced_count) == (3, 2)
-    assert stored.coverage == pytest.approx(2 / 3)
-    assert stored.statement_coverage == Coverage(2, 3)
-    assert stored.coverage_percent == 66
+    # The citation backs "Two." only: not "One." before it in the paragraph.
+    assert (stored.sentence_count, stored.sourced_count) == (3, 1)
+    assert stored.coverage == pytest.approx(1 / 3)
+    assert stored.statement_coverage == Coverage(1, 3)
+    assert stored.coverage_percent == 33
 
 
 def test_a_page_its_preview_and_its_old_revision_render_through_one_renderer():
@@ -89,7 +90,7 @@ def test_a_page_its_preview_and_its_old_revision_render_through_one_renderer():
 def test_the_public_reads_a_hidden_source_as_withheld_and_a_missing_page_as_text():
     SourceFactory(key="secret", is_public=False)
     hidden = page_save(page=FactionFactory(title="Secret Cell", is_public=False), user=None)
-    body = 'Met the [[Secret Cell]]. [@secret "President Najibullah"]'
+    body = 'Met the [[Secret Cell]]. [@secret "led by President Najibullah"]'
     actor = page_save(page=ActorFactory(), body=body, user=None)
     public, team = page_body(actor, None), page_body(actor, editor())
     [withheld] = public.references
@@ -102,7 +103,9 @@ def test_the_public_reads_a_hidden_source_as_withheld_and_a_missing_page_as_text
 
 def test_lists_filter_and_sort_by_coverage(client):
     SourceFactory(key="ric")
-    full = page_save(page=ActorFactory(title="Full"), body='A. [@ric "Najibullah"]', user=None)
+    full = page_save(
+        page=ActorFactory(title="Full"), body='A. [@ric "led by President Najibullah"]', user=None
+    )
     gaps = page_save(page=ActorFactory(title="Gaps"), body="Unsourced.", user=None)
     response = client.get(reverse("wiki:entry-list", args=["actors"]), {"coverage": "gaps"})
     assert [row.entry for row in response.context["rows"]] == [gaps]
@@ -154,7 +157,9 @@ def test_what_links_here_lists_the_pages_linking_by_any_name(client):
 
 def test_an_orphaned_citation_is_flagged_on_the_page(client):
     source = SourceFactory(key="ric")
-    actor = page_save(page=ActorFactory(), body='A. [@ric "President Najibullah"]', user=None)
+    actor = page_save(
+        page=ActorFactory(), body='A. [@ric "led by President Najibullah"]', user=None
+    )
     source.text = "The text was rewritten entirely."
     source_save(source=source, user=None)
     html = page_html(client, actor)
@@ -173,9 +178,9 @@ def test_raw_html_in_a_body_is_never_trusted(client):
 
 @pytest.mark.parametrize("citations", [3, 300])
 def test_a_page_renders_in_a_fixed_number_of_queries(client, django_assert_num_queries, citations):
-    words = [f"w{n}" for n in range(citations)]
-    SourceFactory(key="long", text=" ".join(words))
-    body = "\n\n".join(f'Statement {n}. [@long "{word}"]' for n, word in enumerate(words))
+    passages = [f"word w{n} here" for n in range(citations)]
+    SourceFactory(key="long", text=". ".join(passages))
+    body = "\n\n".join(f'Statement {n}. [@long "{quote}"]' for n, quote in enumerate(passages))
     actor = page_save(page=ActorFactory(), body=body, user=None)
     # the content clock (public page cache), entry, tags, citations, link targets,
     # what links here, the sources that mention it, memberships, events (both empty)
