@@ -16,7 +16,10 @@ from wiki.models import Actor, Event, Faction
 BODY_HELP = (
     "Markdown. Link with [[Title]] or [[Title|label]]; cite with "
     '[@source-key "exact passage"], add a locator as [@key, p. 3 "…"]. A double quote inside '
-    'the passage is written \\" (or put the passage in “curly quotes”).'
+    'the passage is written \\" (or put the passage in “curly quotes”). A quote is a passage: '
+    "at least 3 words and 12 characters. A citation backs the sentence it stands in or directly "
+    "follows, not the sentences before it: give each sentence its own. Numbers, dates and linked "
+    "names that the sentence's quotes do not contain are marked as unsupported details."
 )
 
 

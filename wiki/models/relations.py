@@ -15,7 +15,9 @@ from sources.models import CitationUse
 from wiki.models.entries import Actor, Event, Faction
 
 EVIDENCE_HELP = (
-    'One or more citations: [@source-key "exact passage"]; add a locator as [@key, p. 3 "…"].'
+    'One or more citations: [@source-key "exact passage"]; add a locator as [@key, p. 3 "…"]. '
+    "Quote the passage that states the relation: at least 3 words and 12 characters, never a "
+    "lone name."
 )
 
 

@@ -151,3 +151,13 @@ def test_a_body_saved_before_the_rule_still_renders(client):
     response = client.get(entry.get_absolute_url())
     assert response.status_code == 200
     assert response.context["body"].coverage.is_complete
+
+
+def test_the_forms_help_states_the_rules():
+    from wiki.forms.pages import BODY_HELP
+    from wiki.models import EVIDENCE_HELP, Membership
+
+    for help_text in (BODY_HELP, EVIDENCE_HELP, Membership._meta.get_field("evidence").help_text):
+        assert "at least 3 words and 12 characters" in help_text
+    assert "not the sentences before it" in BODY_HELP
+    assert "unsupported details" in BODY_HELP
