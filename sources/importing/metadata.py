@@ -16,6 +16,10 @@ from django.utils.text import slugify
 # Longest lines and values worth reading as metadata; longer ones are prose.
 HEADER_LINES = 40
 HEADER_LINE_LENGTH = 300
+# Only the top of a document is read for metadata, each line cut to this many characters: a
+# document of one 5 MB line took a second to propose from, all of it spent past any header.
+HEAD_LINE_CUT = 1000
+_NOT_SPACE = re.compile(r"\S")
 # Limits of the Source model's fields, so that a proposal always fits.
 FIELD_LENGTHS = {
     "title": 500,
@@ -97,7 +101,7 @@ def propose_from_text(text: str, *, guess: bool = True) -> Proposal:
     Each field comes from the first line that states it. With guess, the first line that is not
     itself metadata is proposed as the title, and a byline or a dateline is looked for.
     """
-    lines = [" ".join(line.split()) for line in text.split("\n") if line.strip()][:HEADER_LINES]
+    lines = _head_lines(text)
     found: dict[str, object] = {}
     evidence: dict[str, str] = {}
     for line in lines:
@@ -119,6 +123,19 @@ def propose_from_text(text: str, *, guess: bool = True) -> Proposal:
         found.setdefault("kind", "report")
         evidence.setdefault("kind", evidence["document_symbol"])
     return _proposal(found, evidence)
+
+
+def _head_lines(text: str) -> list[str]:
+    """The first HEADER_LINES lines that are not blank, white space folded, cut at HEAD_LINE_CUT."""
+    lines, start = [], 0
+    while len(lines) < HEADER_LINES and (word := _NOT_SPACE.search(text, start)):
+        start = max(start, text.rfind("\n", start, word.start()) + 1)  # where its line starts
+        end = text.find("\n", word.start())
+        end = len(text) if end == -1 else end
+        if line := " ".join(text[start : min(end, start + HEAD_LINE_CUT)].split()):
+            lines.append(line)
+        start = end + 1
+    return lines
 
 
 def _proposal(found: dict, lines: dict[str, str]) -> Proposal:

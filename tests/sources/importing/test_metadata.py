@@ -1,5 +1,6 @@
 """The metadata a document states about itself: dates as EDTF, header lines, keys (tables)."""
 
+import time
 from datetime import date
 
 import pytest
@@ -163,3 +164,15 @@ def test_what_the_first_proposal_says_wins_when_filling_gaps():
 )
 def test_propose_key(proposal, key):
     assert propose_key(proposal) == key
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["word " * 1_000_000, "Publisher Someone\n" + "word " * 1_000_000, "\n" * 5_000_000 + "x"],
+    ids=["one-line", "header-then-one-line", "blank-lines"],
+)
+def test_proposing_reads_only_the_top_of_a_large_document(text):
+    started = time.perf_counter()
+    proposal = propose_from_text(text)
+    assert time.perf_counter() - started < 0.2
+    assert proposal.values().get("publisher") in (None, "Someone")
