@@ -69,8 +69,8 @@ class SourceForm(FocusFirstErrorMixin, forms.ModelForm):
     """A source's metadata, text and tags, with an edit summary.
 
     Editing: the key is fixed (pages cite the source by it), and `base_revision` carries the
-    revision the edit started from, so that a save that crossed someone else's is shown to the
-    editor instead of silently overwriting it.
+    revision the edit started from: source_save merges a save that crossed someone else's, or
+    refuses it when both changed the same, and the view then shows the conflict (`conflict`).
     """
 
     FIELDSETS = (
@@ -124,7 +124,15 @@ class SourceForm(FocusFirstErrorMixin, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
 
-    def __init__(self, *args, current_revision=None, citation_count=0, evidence=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        base_revision=None,
+        current_revision=None,
+        citation_count=0,
+        evidence=None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.current_revision = current_revision
         self.evidence = evidence or {}
@@ -139,8 +147,9 @@ class SourceForm(FocusFirstErrorMixin, forms.ModelForm):
                 "If you change it, each is found again; a passage that is no longer there "
                 "becomes orphaned and is listed for the curators."
             )
-        if current_revision is not None:
-            self.fields["base_revision"].initial = current_revision.history_id
+        if base_revision is None and current_revision is not None:
+            base_revision = current_revision.history_id
+        self.fields["base_revision"].initial = base_revision
 
     @classmethod
     def from_import(cls, document: importing.ImportedDocument) -> "SourceForm":
@@ -162,8 +171,10 @@ class SourceForm(FocusFirstErrorMixin, forms.ModelForm):
     @property
     def next_base_revision(self):
         """The revision the next save builds on: the current one once a conflict was shown."""
-        if self.conflict is not None or not self.is_bound:
+        if self.conflict is not None:
             return self.current_revision.history_id if self.current_revision else ""
+        if not self.is_bound:
+            return self.fields["base_revision"].initial or ""
         return self.data.get("base_revision", "")
 
     def clean_key(self):
@@ -185,16 +196,29 @@ class SourceForm(FocusFirstErrorMixin, forms.ModelForm):
     def clean_tags(self):
         return validate_tags(self.cleaned_data["tags"])
 
-    def clean(self):
-        cleaned = super().clean()
-        current, base = self.current_revision, cleaned.get("base_revision")
-        if current is not None and base is not None and base != current.history_id:
-            self.conflict = current
-            who = current.history_user.get_username() if current.history_user else "The system"
-            raise forms.ValidationError(
-                f"{who} saved this source at {current.history_date:%Y-%m-%d %H:%M} UTC, after "
-                "you opened it. Nothing was saved: your version is below. Compare it with the "
-                "current one in the history, then save again to keep yours.",
-                code="conflict",
-            )
-        return cleaned
+    def conflict_message(self) -> str:
+        """What the editor is told when their save crossed another that changed the same."""
+        current = self.current_revision
+        who = current.history_user.get_username() if current and current.history_user else None
+        when = f" at {current.history_date:%Y-%m-%d %H:%M} UTC" if current else ""
+        names = self.conflict.fields if self.conflict is not None else []
+        what = ", ".join(
+            "the same lines of its text" if name == "text" else label
+            for name, (label, _, _) in zip(names, self.conflict_rows(), strict=True)
+        )
+        return (
+            f"{who or 'Someone'} saved this source{when}, after you opened it, and changed "
+            f"{what or 'it'} too. Nothing was saved: your version is below. Bring in what you "
+            "want to keep of theirs, then save again to keep yours."
+        )
+
+    def conflict_rows(self) -> list[tuple[str, str, str]]:
+        """Each field both edits changed, as (label, theirs, yours); the text as its label."""
+        if self.conflict is None:
+            return []
+        rows = []
+        for name in self.conflict.fields:
+            field_name = "tags" if name == "tag_list" else name
+            label = self[field_name].label if field_name in self.fields else name
+            rows.append((label, self.conflict.theirs[name], self.conflict.ours[name]))
+        return rows

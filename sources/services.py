@@ -8,6 +8,7 @@ from simple_history.utils import bulk_create_with_history
 from sources.citations import anchoring
 from sources.citations.reanchoring import citations_reanchor
 from sources.citations.syntax import CitationRef
+from sources.common.history import merging
 from sources.common.history.revert import restore_fields, revert_reason
 from sources.common.history.revisions import tag_names, tracked_fields
 from sources.common.models import format_tags
@@ -81,20 +82,27 @@ def _new_citation(source, start, end, passage, locator) -> Citation:
     )
 
 
-def _sources_share_locked(keys: set[str]) -> dict[str, Source]:
-    """The sources with these keys, read under a share lock held to the end of the transaction.
+def sources_share_lock(keys) -> None:
+    """Hold the sources with these keys under a share lock to the end of the transaction.
 
     A correction holds its source's row for update until it commits: a citation made meanwhile
-    waits for it, then anchors in the new text. PostgreSQL only; SQLite lets one writer at a
-    time anyway. Django has no FOR SHARE, hence the raw statement: FOR NO KEY UPDATE would
-    make every page save citing a source wait for every other.
+    waits for it, then anchors in the new text. Whoever also locks a row that a correction
+    locks after its source (a page quoting it) takes this lock first, so that both lock in the
+    same order. PostgreSQL only; SQLite lets one writer at a time anyway. Django has no FOR
+    SHARE, hence the raw statement: FOR NO KEY UPDATE would make every page save citing a source
+    wait for every other.
     """
     if keys and connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id FROM {Source._meta.db_table} WHERE key = ANY(%s) FOR SHARE",
+                f"SELECT id FROM {Source._meta.db_table} WHERE key = ANY(%s) ORDER BY id FOR SHARE",
                 [sorted(keys)],
             )
+
+
+def _sources_share_locked(keys: set[str]) -> dict[str, Source]:
+    """The sources with these keys, read under a share lock held to the end of the transaction."""
+    sources_share_lock(keys)
     return {source.key: source for source in Source.objects.filter(key__in=keys)}
 
 
@@ -140,27 +148,65 @@ def citation_uses_replace(citing, citations: list[Citation]) -> None:
     )
 
 
+def _source_current_locked(source: Source) -> Source:
+    """The source's row as it stands, locked to the end of the transaction, so that no page
+    anchors a quote into text that is being replaced, and no other save crosses this one."""
+    current = Source.objects.select_for_update().filter(pk=source.pk).first()
+    if current is None:
+        raise ValidationError(
+            f"The source “{source.key}” was deleted after you opened it: nothing was saved.",
+            code="deleted",
+        )
+    return current
+
+
+def _source_carried(source: Source, fields, tags) -> list[str]:
+    if fields is None:
+        return merging.editable_fields(source)
+    return merging.carried_fields(source, {*fields, *(["tag_list"] if tags is not None else [])})
+
+
 @transaction.atomic
-def source_save(*, source: Source, user, change_reason: str = "", tags=None) -> Source:
+def source_save(
+    *,
+    source: Source,
+    user,
+    change_reason: str = "",
+    tags=None,
+    base_revision=None,
+    fields=None,
+) -> Source:
     """Save a source and its tags as one revision; a changed text re-anchors its citations.
+
+    `fields` names the fields the write carries (a form's own; the tags go with them when
+    given): the others are taken from the row as it stands under the lock, so that an edit
+    never writes back a stale published flag. Without it the write carries every field.
+    With base_revision (the history id the edit started from), an edit that crossed another
+    save is merged three ways under the lock, the text paragraph by paragraph, the other fields
+    one by one (source.was_merged), or refused with ConflictingEdit when both changed the
+    same lines or the same field; a refused save changes nothing.
 
     Sets source.reanchor_report (None when the text did not change). A passage that now reads
     otherwise is rewritten, in this transaction, in the texts that quote it (source_saved).
     """
     if tags is not None:
         source.tag_list = format_tags(tags)
+    source.was_merged = False
+    old_text = None
+    if source.pk:
+        current = _source_current_locked(source)
+        old_text = current.text
+        carried = _source_carried(source, fields, tags)
+        merging.take_uncarried(source, current, carried)
+        if base_revision not in (None, ""):
+            source.was_merged = merging.merge_edit(
+                source, current, base_revision, carried, text_field="text"
+            )
+            if source.was_merged and tags is not None:
+                tags = [tag for tag in source.tag_list.split(", ") if tag]
     source.touch(user)
     source._change_reason = change_reason
     source.full_clean()
-    # Lock the row so that no page anchors a quote into text that is being replaced.
-    old_text = (
-        Source.objects.select_for_update()
-        .filter(pk=source.pk)
-        .values_list("text", flat=True)
-        .first()
-        if source.pk
-        else None
-    )
     source.save()
     if tags is not None:
         source.tags.set(sorted({str(tag).strip() for tag in tags if str(tag).strip()}))

@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from sources.citations.forms import MAX_PASSAGE, CiteOnForm, one_line
+from sources.common.history.merging import ConflictingEdit, revision_shown
+from sources.common.history.worddiff import diff_html, text_diff
 from sources.common.permissions import can_curate, can_edit, guard
 from sources.forms import SourceForm
 from sources.importing.forms import ImportForm
@@ -36,22 +38,54 @@ def source_create(request):
     return render(request, "sources/source_import.html", {"form": ImportForm()})
 
 
+MERGED = (
+    "Someone else saved this source while you were editing; your changes were merged with theirs."
+)
+
+
 @guard(can_edit)
 def source_edit(request, key):
-    """Edit a source; a changed text re-anchors its citations and the editor is told how."""
+    """Edit a source; a changed text re-anchors its citations and the editor is told how.
+
+    An edit that crossed another save is merged with it (edits of different paragraphs, of
+    different fields), or shown as a conflict page keeping the editor's version.
+    """
     source = get_object_or_404(Source.objects.visible_to(request.user), key=key)
-    old_text, current = source.text, _latest_revision(source)
     data = request.POST if request.method == "POST" else None
-    count = source.citations.count()
-    form = SourceForm(data, instance=source, current_revision=current, citation_count=count)
+    # The form carries the revision it shows (a save may come in between loading and this).
+    base = revision_shown(source) if data is None else None
+    old_text, count = source.text, source.citations.count()
+    form = SourceForm(data, instance=source, base_revision=base, citation_count=count)
     if data is not None and form.is_valid():
         before = _placements(source) if form.cleaned_data["text"] != old_text else None
-        source = _save(form, request.user)
+        try:
+            source = _save(form, request.user, base_revision=form.cleaned_data["base_revision"])
+        except ConflictingEdit as conflict:
+            return _conflict_page(request, form, conflict)
+        except ValidationError as refusal:  # deleted meanwhile, or the row refused it
+            form.add_error(None, refusal)
+            return _form_page(request, form)
+        if source.was_merged:
+            messages.warning(request, MERGED)
         messages.success(request, f"Source “{source.key}” saved.")
         if before:
             messages.info(request, _reanchor_message(before, _placements(source)))
         return redirect(source)
     return _form_page(request, form)
+
+
+def _conflict_page(request, form, conflict):
+    """The form again, holding the editor's version, with what the other save changed."""
+    form.conflict = conflict
+    form.current_revision = _latest_revision(conflict.current)
+    form.add_error(None, form.conflict_message())
+    context = {
+        "their_text": conflict.current.text,
+        "our_text": form.cleaned_data.get("text", ""),
+        "diff": diff_html(text_diff(conflict.current.text, form.cleaned_data.get("text", ""))),
+        "field_conflicts": form.conflict_rows(),
+    }
+    return render(request, "sources/source_conflict.html", {"form": form, **context}, status=409)
 
 
 @require_POST
@@ -93,12 +127,15 @@ def _form_page(request, form, **context):
     return render(request, "sources/source_form.html", {"form": form, **context})
 
 
-def _save(form, user):
+def _save(form, user, *, base_revision=None):
     return source_save(
         source=form.save(commit=False),
         user=user,
         change_reason=form.cleaned_data["change_reason"],
         tags=form.cleaned_data["tags"],
+        base_revision=base_revision,
+        # Only what the form carries: the published flag and the file stay as they stand.
+        fields=form._meta.fields,
     )
 
 

@@ -306,7 +306,7 @@ def test_the_key_cannot_change_on_edit(editor_client):
     assert Source.objects.get().key == "ric"
 
 
-def test_an_edit_that_crossed_another_save_is_not_applied(editor_client):
+def test_an_edit_that_crossed_another_save_of_the_same_field_is_not_applied(editor_client):
     source = SourceFactory(key="ric", title="Old title")
     source_save(source=source, user=None, change_reason="created")
     page = editor_client.get(reverse("sources:source-edit", args=["ric"]))
@@ -315,13 +315,68 @@ def test_an_edit_that_crossed_another_save_is_not_applied(editor_client):
     source_save(source=source, user=curator(), change_reason="meanwhile")
     data = form_data(key="ric", title="My title", base_revision=started_from)
     response = editor_client.post(reverse("sources:source-edit", args=["ric"]), data)
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "curator saved this source" in response.context["form"].non_field_errors()[0]
+    assert ("Title", "Someone else's title", "My title") in response.context["field_conflicts"]
+    assert 'value="My title"' in response.content.decode()
     assert Source.objects.get().title == "Someone else's title"
     # Told, the editor may save their version on top.
     data["base_revision"] = response.context["form"].next_base_revision
     editor_client.post(reverse("sources:source-edit", args=["ric"]), data)
     assert Source.objects.get().title == "My title"
+
+
+PARAGRAPHS = "First paragraph.\n\nSecond paragraph.\n\nThird paragraph."
+
+
+def open_edit(browser, key):
+    """The edit form as the browser holds it once opened: the data it would post back."""
+    form = browser.get(reverse("sources:source-edit", args=[key])).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields if name != "tags"}
+    return data | {"tags": "", "accessed": "", "base_revision": form.next_base_revision}
+
+
+def test_edits_of_different_paragraphs_of_the_text_are_merged_and_said_so(editor_client):
+    source = source_save(source=SourceFactory.build(key="ric", text=PARAGRAPHS), user=None)
+    mine = open_edit(editor_client, "ric")
+    theirs = Source.objects.get(pk=source.pk)
+    theirs.text, theirs.title = PARAGRAPHS.replace("Third", "Their third"), "Their title"
+    source_save(source=theirs, user=curator())
+    mine["text"] = PARAGRAPHS.replace("First", "My first").replace("\n", "\r\n")
+    response = editor_client.post(reverse("sources:source-edit", args=["ric"]), mine, follow=True)
+    saved = Source.objects.get(pk=source.pk)
+    assert saved.text == "My first paragraph.\n\nSecond paragraph.\n\nTheir third paragraph."
+    assert saved.title == "Their title"
+    messages = [str(message) for message in response.context["messages"]]
+    assert any("merged" in message for message in messages)
+
+
+def test_edits_of_the_same_lines_show_the_conflict_page_keeping_the_editors_text(editor_client):
+    source = source_save(source=SourceFactory.build(key="ric", text=PARAGRAPHS), user=None)
+    mine = open_edit(editor_client, "ric")
+    theirs = Source.objects.get(pk=source.pk)
+    theirs.text = PARAGRAPHS.replace("Second", "Their second")
+    source_save(source=theirs, user=curator())
+    mine["text"] = PARAGRAPHS.replace("Second", "My second")
+    response = editor_client.post(reverse("sources:source-edit", args=["ric"]), mine)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Edit conflict" in html and "Their second" in html and "My second" in html
+    assert response.context["form"]["text"].value() == mine["text"]
+    assert "the same lines of its text" in response.context["form"].non_field_errors()[0]
+    assert Source.objects.get(pk=source.pk).text == theirs.text
+
+
+def test_an_edit_leaves_the_published_flag_as_it_stands(editor_client):
+    source = source_save(source=SourceFactory.build(key="ric", is_public=False), user=None)
+    mine = open_edit(editor_client, "ric")
+    publisher = Source.objects.get(pk=source.pk)
+    publisher.is_public = True
+    source_save(source=publisher, user=curator(), change_reason="Published")
+    mine["title"] = "Retitled"
+    editor_client.post(reverse("sources:source-edit", args=["ric"]), mine)
+    saved = Source.objects.get(pk=source.pk)
+    assert (saved.title, saved.is_public) == ("Retitled", True)
 
 
 @pytest.mark.parametrize("revisions", [2, 200])
