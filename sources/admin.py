@@ -7,13 +7,14 @@ The team's accounts have their own narrow admin, in accounts_admin.
 """
 
 import datetime
+from copy import copy
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -23,6 +24,14 @@ from taggit.models import Tag
 from taggit.utils import parse_tags
 
 from sources import accounts_admin  # noqa: F401 - registers the team's accounts admin
+from sources.common.history.merging import (
+    ConflictingEdit,
+    carried_fields,
+    latest_history_id,
+    merge_edit,
+    revision_shown,
+)
+from sources.common.models import format_tags
 from sources.common.permissions import is_curator
 from sources.models import Citation, Source
 from sources.publishing import source_publish
@@ -36,8 +45,91 @@ def record_fieldset(*fields):
     return ("Record", {"fields": fields or RECORD_FIELDS, "classes": ["collapse"]})
 
 
-class ChangeReasonForm(forms.ModelForm):
-    """An admin form with the edit summary that history shows next to the revision."""
+def base_revision_field():
+    """The hidden field that carries the revision a change form was opened at."""
+    return forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class StaleEditCheckMixin:
+    """A change form that knows the revision it was opened at (`base_revision`).
+
+    Saved through a service that merges it under the row lock with whatever was saved since
+    (or refuses it); checked here first, so that a form both editors changed comes back with
+    the curator's values and what the other save changed, instead of a failed save.
+    """
+
+    merge_text_field = ""  # the long text merged line by line (body, text)
+    not_merged = frozenset({"is_public"})  # the published box goes through the publish service
+
+    def __init__(self, *args, **kwargs):
+        instance, bound = kwargs.get("instance"), bool(args and args[0] is not None)
+        base = None
+        if instance is not None and instance.pk is not None and not bound:
+            # The revision the form shows; an old revision shown to revert to starts from the
+            # latest (its values are the curator's change).
+            reverting = to_historic(instance) is not None
+            base = latest_history_id(instance) if reverting else revision_shown(instance)
+        super().__init__(*args, **kwargs)
+        if "base_revision" in self.fields:
+            self.fields["base_revision"].initial = base
+        if getattr(instance, "revision_refreshed", False) and "tags" in self.fields:
+            self.initial["tags"] = [Tag(name=name) for name in parse_tags(instance.tag_list)]
+
+    def carried_fields(self) -> list[str]:
+        """The model fields this form writes (by attname), the tags as their snapshot."""
+        names = [name for name in self._meta.fields or () if name not in self.not_merged]
+        if "tags" in self.fields and hasattr(self.instance, "tag_list"):
+            names.append("tag_list")
+        return carried_fields(self.instance, names)
+
+    def _post_clean(self):
+        super()._post_clean()
+        base = self.cleaned_data.get("base_revision")
+        if base is not None and self.instance.pk is not None:
+            self._check_not_stale(base)
+
+    def _check_not_stale(self, base) -> None:
+        current = type(self.instance)._default_manager.filter(pk=self.instance.pk).first()
+        if current is None:
+            self.add_error(None, "This was deleted after you opened it: nothing was saved.")
+            return
+        ours = copy(self.instance)
+        if "tag_list" in self.carried_fields() and "tags" in self.cleaned_data:
+            ours.tag_list = format_tags(self.cleaned_data["tags"])
+        try:
+            merge_edit(ours, current, base, self.carried_fields(), text_field=self.merge_text_field)
+        except ConflictingEdit as conflict:
+            self.add_error(None, self.conflict_message(conflict))
+            # Saved again as it stands, the form applies the curator's values over theirs.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("base_revision")] = latest_history_id(current)
+        except ValidationError as error:
+            self.add_error(None, error.messages)
+
+    def conflict_message(self, conflict: ConflictingEdit) -> str:
+        """Nothing saved, who saved in between, and what of theirs differs from ours."""
+        current = conflict.current
+        record = current.history.order_by("-history_id").select_related("history_user").first()
+        who = record.history_user.get_username() if record and record.history_user else None
+        changed = "; ".join(self._their_value(conflict, name) for name in conflict.fields)
+        return (
+            f"Nothing was saved: {who or 'someone'} saved this "
+            f"{current._meta.verbose_name} after you opened it and changed the same: {changed}. "
+            "Your values are in the form: save again to keep them over theirs, or reload to "
+            "start from theirs."
+        )
+
+    def _their_value(self, conflict, name) -> str:
+        label = self._meta.model._meta.get_field(name.removesuffix("_id")).verbose_name
+        if name == self.merge_text_field:
+            return f"the same lines of the {label}"
+        theirs = getattr(conflict.current, name.removesuffix("_id"), conflict.theirs[name])
+        return f"{label} now “{Truncator(str(theirs)).chars(80)}”"
+
+
+class ChangeReasonForm(StaleEditCheckMixin, forms.ModelForm):
+    """An admin form with the edit summary that history shows next to the revision, and the
+    revision it was opened at."""
 
     change_reason = forms.CharField(
         label="Edit summary",
@@ -45,6 +137,7 @@ class ChangeReasonForm(forms.ModelForm):
         max_length=100,
         help_text="Shown in the history next to this revision.",
     )
+    base_revision = base_revision_field()
 
 
 class TaggedAdminForm(ChangeReasonForm):
@@ -124,19 +217,53 @@ class ForListChangeList(ChangeList):
         return super().get_queryset(request, exclude_parameters).for_list()
 
 
-class TaggedServiceAdmin(SimpleHistoryAdmin):
+class StaleEditAdminMixin:
+    """Change forms (and simple-history's revert form) whose save a concurrent one crossed.
+
+    The form checks its base revision against the row, then the save service merges under the
+    row lock; should a save slip in between the two, the service refuses with ConflictingEdit,
+    the whole request is rolled back and the form checked again, now showing the conflict.
+    """
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ConflictingEdit:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "POST":
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        for attempt in range(2):
+            try:
+                with transaction.atomic():
+                    return super().history_form_view(request, object_id, version_id, extra_context)
+            except ConflictingEdit:
+                if attempt:
+                    raise
+
+    @staticmethod
+    def base_revision(form):
+        """The revision the form was opened at, if it says."""
+        return form.cleaned_data.get("base_revision")
+
+
+class TaggedServiceAdmin(StaleEditAdminMixin, SimpleHistoryAdmin):
     """A tagged model whose saves go through its save service: one history row per save.
 
     Subclasses name the save service in service_save() and the site's publish service in
     service_publish(), so that the admin publishes by the site's rules, never around them.
-    Publish/unpublish write a revision too.
+    Publish/unpublish write a revision too, of the flag alone.
     """
 
     form = TaggedAdminForm
     readonly_fields = RECORD_FIELDS
     actions = ["publish", "unpublish"]
 
-    def service_save(self, request, obj, *, change_reason="", tags=None):
+    def service_save(
+        self, request, obj, *, change_reason="", tags=None, base_revision=None, fields=None
+    ):
+        """Save obj through its service: only `fields`, merged with saves since base_revision."""
         raise NotImplementedError
 
     def service_publish(self, request, obj, *, publish):
@@ -150,23 +277,39 @@ class TaggedServiceAdmin(SimpleHistoryAdmin):
     def get_changelist(self, request, **kwargs):
         return ForListChangeList
 
-    def save_model(self, request, obj, form, change):
-        # The change form's "published" box obeys the rules of the publish action: the edit is
-        # saved with the flag as it stands in the database, then the flag changes through the
-        # publish service. Compared with the row, not the form's initial value: reverting to an
-        # old revision starts from that revision's flag.
-        publish = obj.is_public
-        stored = bool(
+    def published_as_shown(self, obj, form) -> bool:
+        """The published flag the curator saw: the one of the revision the form was opened at,
+        else the row's. Reverting to an old revision starts from the row's: the old
+        revision's flag is then a change, made through the publish service."""
+        base = self.base_revision(form)
+        if base is not None and to_historic(obj) is None:
+            record = obj.history.filter(history_id=base).only("is_public").first()
+            if record is not None:
+                return record.is_public
+        return bool(
             obj.pk and type(obj)._default_manager.filter(pk=obj.pk, is_public=True).exists()
         )
-        ruled = publish != stored and self.publish_has_rules(publish)
-        if ruled:
-            obj.is_public = stored
+
+    def save_model(self, request, obj, form, change):
+        # The change form writes only its own fields, merged with whatever was saved since it
+        # was opened. Its "published" box counts only where the curator changed it, and then
+        # obeys the rules of the publish action: the flag changes through the publish service.
+        publish = obj.is_public
+        shown = self.published_as_shown(obj, form)
+        ruled = publish != shown and self.publish_has_rules(publish)
+        fields = None
+        if obj.pk:
+            fields = [name for name in form._meta.fields or () if name != "is_public"]
+            fields += ["is_public"] if publish != shown and not ruled else []
+        elif ruled:
+            obj.is_public = shown
         self.service_save(
             request,
             obj,
             change_reason=form.cleaned_data.get("change_reason", ""),
             tags=form.cleaned_data.get("tags"),
+            base_revision=self.base_revision(form),
+            fields=fields,
         )
         if ruled:
             reason = "Published" if publish else "Unpublished"
@@ -199,17 +342,10 @@ class TaggedServiceAdmin(SimpleHistoryAdmin):
         public = queryset.filter(is_public=True)
         self.each_saved(request, public, "Unpublished", self._publisher(request, False))
 
-    def flag_set(self, request, queryset, *, field, value, reason):
-        """Set a yes/no field through the save service, one revision per object that changes."""
-
-        def save(obj):
-            setattr(obj, field, value)
-            self.service_save(request, obj, change_reason=reason)
-
-        self.each_saved(request, queryset.filter(**{field: not value}), reason, save)
-
     def each_saved(self, request, objects, reason, save, *, quiet=False):
-        """Save each object through save(obj); say how many were, and why each refusal was."""
+        """Save each object through save(obj); say how many were, and why each refusal was.
+
+        The services change only their flag, on each row as it stands when they lock it."""
         changed = 0
         if isinstance(objects, models.QuerySet):
             # defer(None): the change list defers long texts, which the services read anyway.
@@ -256,6 +392,21 @@ class CitationInline(admin.TabularInline):
         return False
 
 
+class SourceAdminForm(TaggedAdminForm):
+    """A source's change form: its text merges paragraph by paragraph with saves since."""
+
+    merge_text_field = "text"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "text" in self.fields:
+            self.fields["text"].strip = False  # as the site's form: the text as typed
+
+    def clean_text(self):
+        # Browsers post a textarea's lines ending in CRLF; the text is kept, and merged, in LF.
+        return (self.cleaned_data.get("text") or "").replace("\r\n", "\n").replace("\r", "\n")
+
+
 @admin.register(Source)
 class SourceAdmin(TaggedServiceAdmin):
     list_display = (
@@ -280,10 +431,11 @@ class SourceAdmin(TaggedServiceAdmin):
         (None, {"fields": ("key", "title", "kind", "authors", "publisher", "published")}),
         ("Where to find it", {"fields": ("url", "document_symbol", "accessed", "language")}),
         ("Text", {"fields": ("text", "original")}),
-        (None, {"fields": ("tags", "is_public", "notes", "change_reason")}),
+        (None, {"fields": ("tags", "is_public", "notes", "change_reason", "base_revision")}),
         record_fieldset(),
     )
     inlines = [CitationInline]
+    form = SourceAdminForm
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(citation_count=Count("citations"))
@@ -296,8 +448,17 @@ class SourceAdmin(TaggedServiceAdmin):
     def citation_count(self, source):
         return source.citation_count
 
-    def service_save(self, request, obj, *, change_reason="", tags=None):
-        source_save(source=obj, user=request.user, change_reason=change_reason, tags=tags)
+    def service_save(
+        self, request, obj, *, change_reason="", tags=None, base_revision=None, fields=None
+    ):
+        source_save(
+            source=obj,
+            user=request.user,
+            change_reason=change_reason,
+            tags=tags,
+            base_revision=base_revision,
+            fields=fields,
+        )
 
     def service_publish(self, request, obj, *, publish):
         source_publish(source=obj, user=request.user, publish=publish)

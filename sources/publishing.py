@@ -22,19 +22,29 @@ def public_citers(source: Source) -> list[CitingRow]:
 
 @transaction.atomic
 def source_publish(*, source: Source, user, publish: bool = True, change_reason: str = ""):
-    """Publish or unpublish a source as one revision; unpublishing names what must go first."""
+    """Publish or unpublish a source as one revision; unpublishing names what must go first.
+
+    Only the published flag changes, on the source as it stands under the row lock: an edit
+    saved since `source` was loaded stays. No revision when the flag is already so. Returns
+    the source as saved (the caller's object gets the flag too).
+    """
     # Hold the row from the check to the save, so that a publisher who locks the sources a page
     # cites waits for the outcome instead of reading the source as it was.
-    Source.objects.select_for_update().only("pk").get(pk=source.pk)
-    if not publish and (citers := public_citers(source)):
+    current = Source.objects.select_for_update().filter(pk=source.pk).first()
+    if current is None:
+        raise ValidationError(f"The source “{source.key}” no longer exists.", code="deleted")
+    if not publish and (citers := public_citers(current)):
         names = "; ".join(
             f"{row.label} ({row.kind}{', ' + row.url if row.url else ''})" for row in citers
         )
         raise ValidationError(
-            f"“{source.key}” cannot be unpublished while public pages cite it. Unpublish "
+            f"“{current.key}” cannot be unpublished while public pages cite it. Unpublish "
             f"these first, or remove their citations: {names}.",
             code="publicly_cited",
         )
     source.is_public = publish
+    if current.is_public == publish:
+        return current
+    current.is_public = publish
     default_reason = "Published" if publish else "Unpublished"
-    return source_save(source=source, user=user, change_reason=change_reason or default_reason)
+    return source_save(source=current, user=user, change_reason=change_reason or default_reason)

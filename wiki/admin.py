@@ -13,9 +13,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from sources.admin import (
     ChangeReasonForm,
+    StaleEditAdminMixin,
+    StaleEditCheckMixin,
     TaggedAdminForm,
     TaggedServiceAdmin,
     TagListFilter,
+    base_revision_field,
     decade_filter,
     edtf_column,
     record_fieldset,
@@ -31,11 +34,23 @@ from wiki.models import (
     Membership,
     Participation,
 )
-from wiki.services import page_delete, page_publish, page_save, relation_save
+from wiki.services import page_delete, page_lock, page_publish, page_save, relation_save
 
 
 class PageAdminForm(TaggedAdminForm):
-    """A bad citation in the body is a form error naming the source, not a failed save."""
+    """A bad citation in the body is a form error naming the source, not a failed save; the
+    body merges paragraph by paragraph with saves made since the form was opened."""
+
+    merge_text_field = "body"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "body" in self.fields:
+            self.fields["body"].strip = False  # as the site's form: the text as typed
+
+    def clean_body(self):
+        # Browsers post a textarea's lines ending in CRLF; the body is kept, and merged, in LF.
+        return (self.cleaned_data.get("body") or "").replace("\r\n", "\n").replace("\r", "\n")
 
     def clean(self):
         cleaned_data = super().clean()
@@ -65,8 +80,9 @@ class RelationAdminForm(EvidenceCheckMixin, ChangeReasonForm):
     pass
 
 
-class RelationInlineForm(EvidenceCheckMixin, forms.ModelForm):
+class RelationInlineForm(EvidenceCheckMixin, StaleEditCheckMixin, forms.ModelForm):
     only_when_changed = True  # an unchanged inline row is not saved, so not checked either
+    base_revision = base_revision_field()
 
     class Meta:
         widgets = {"evidence": forms.Textarea(attrs={"rows": 2, "cols": 48})}
@@ -104,45 +120,48 @@ class RelationInline(admin.TabularInline):
 class ActorMembershipInline(RelationInline):
     model = Membership
     fk_name = "actor"
-    fields = ("faction", "role", "start", "end", "evidence")
+    fields = ("faction", "role", "start", "end", "evidence", "base_revision")
 
 
 class FactionMembershipInline(RelationInline):
     model = Membership
     fk_name = "faction"
-    fields = ("actor", "role", "start", "end", "evidence")
+    fields = ("actor", "role", "start", "end", "evidence", "base_revision")
 
 
 class FactionRelationInline(RelationInline):
     model = FactionRelation
     fk_name = "faction"
-    fields = ("kind", "other", "start", "end", "evidence")
+    fields = ("kind", "other", "start", "end", "evidence", "base_revision")
     verbose_name_plural = "relations to other factions"
 
 
 class ActorParticipationInline(RelationInline):
     model = Participation
     fk_name = "actor"
-    fields = ("event", "role", "start", "end", "evidence")
+    fields = ("event", "role", "start", "end", "evidence", "base_revision")
 
 
 class FactionParticipationInline(RelationInline):
     model = Participation
     fk_name = "faction"
-    fields = ("event", "role", "start", "end", "evidence")
+    fields = ("event", "role", "start", "end", "evidence", "base_revision")
 
 
 class EventParticipationInline(RelationInline):
     model = Participation
     fk_name = "event"
-    fields = ("actor", "faction", "role", "start", "end", "evidence")
+    fields = ("actor", "faction", "role", "start", "end", "evidence", "base_revision")
+
+
+PAGE_FIELDS = ("body", "tags", "is_public", "is_locked", "change_reason", "base_revision")
 
 
 def entry_fieldsets(*own_fields):
     """An entry type's change form: its own fields among the ones every entry has."""
     return (
         (None, {"fields": ("title", "slug", "aliases", "summary", *own_fields)}),
-        ("Page", {"fields": ("body", "tags", "is_public", "is_locked", "change_reason")}),
+        ("Page", {"fields": PAGE_FIELDS}),
         record_fieldset(),
     )
 
@@ -160,8 +179,17 @@ class EntryAdmin(TaggedServiceAdmin):
     prepopulated_fields = {"slug": ("title",)}
     actions = [*TaggedServiceAdmin.actions, "lock", "unlock"]
 
-    def service_save(self, request, obj, *, change_reason="", tags=None):
-        page_save(page=obj, user=request.user, change_reason=change_reason, tags=tags)
+    def service_save(
+        self, request, obj, *, change_reason="", tags=None, base_revision=None, fields=None
+    ):
+        page_save(
+            page=obj,
+            user=request.user,
+            change_reason=change_reason,
+            tags=tags,
+            base_revision=base_revision,
+            fields=fields,
+        )
 
     def service_publish(self, request, obj, *, publish):
         # The site's rule: refused, with every reason, while coverage is short of 100 %, a
@@ -169,10 +197,18 @@ class EntryAdmin(TaggedServiceAdmin):
         page_publish(page=obj, user=request.user, publish=publish)
 
     def save_formset(self, request, form, formset, change):
-        # Every inline row is a relation: relation_save verifies its evidence and records it.
+        # Every inline row is a relation: relation_save verifies its evidence and records it,
+        # merged with whatever was saved of it since the form was opened.
         reason = form.cleaned_data.get("change_reason", "")
+        bases = {row.instance.pk: row.cleaned_data.get("base_revision") for row in formset.forms}
         for relation in formset.save(commit=False):
-            relation_save(relation=relation, user=request.user, change_reason=reason)
+            relation_save(
+                relation=relation,
+                user=request.user,
+                change_reason=reason,
+                base_revision=bases.get(relation.pk) if relation.pk else None,
+                fields=formset.form._meta.fields if relation.pk else None,
+            )
         for relation in formset.deleted_objects:
             relation._change_reason = reason
             relation.delete()
@@ -187,13 +223,19 @@ class EntryAdmin(TaggedServiceAdmin):
         for page in queryset:
             self.delete_model(request, page)
 
+    def _locker(self, request, locked):
+        # Only the lock changes, on each page as it stands when it is locked.
+        return lambda page: page_lock(page=page, user=request.user, locked=locked)
+
     @admin.action(description="Lock selected %(verbose_name_plural)s", permissions=["curate"])
     def lock(self, request, queryset):
-        self.flag_set(request, queryset, field="is_locked", value=True, reason="Locked")
+        unlocked = queryset.filter(is_locked=False)
+        self.each_saved(request, unlocked, "Locked", self._locker(request, True))
 
     @admin.action(description="Unlock selected %(verbose_name_plural)s", permissions=["curate"])
     def unlock(self, request, queryset):
-        self.flag_set(request, queryset, field="is_locked", value=False, reason="Unlocked")
+        locked = queryset.filter(is_locked=True)
+        self.each_saved(request, locked, "Unlocked", self._locker(request, False))
 
 
 @admin.register(Actor)
@@ -226,7 +268,7 @@ def relation_fieldsets(*own_fields):
     """A relation's change form: what it links, when, and the evidence for it."""
     return (
         (None, {"fields": (*own_fields, "start", "end", "evidence", "cited_passages")}),
-        (None, {"fields": ("change_reason",)}),
+        (None, {"fields": ("change_reason", "base_revision")}),
         record_fieldset("created_by", "created_at", "updated_by", "updated_at"),
     )
 
@@ -234,7 +276,7 @@ def relation_fieldsets(*own_fields):
 RELATION_COLUMNS = (edtf_column("start"), edtf_column("end"), "updated_at")
 
 
-class RelationAdmin(SimpleHistoryAdmin):
+class RelationAdmin(StaleEditAdminMixin, SimpleHistoryAdmin):
     """What the admins of memberships, faction relations and participations share."""
 
     form = RelationAdminForm
@@ -252,6 +294,8 @@ class RelationAdmin(SimpleHistoryAdmin):
             relation=obj,
             user=request.user,
             change_reason=form.cleaned_data.get("change_reason", ""),
+            base_revision=self.base_revision(form) if obj.pk else None,
+            fields=form._meta.fields if obj.pk else None,
         )
 
     @admin.display(description="cited passages")

@@ -8,7 +8,7 @@ from sources.citations.syntax import CitationSyntaxError, parse_evidence
 from sources.common.models import format_tags
 from sources.common.permissions import can_curate, refuse_if_locked, refuse_unless
 from sources.models import Citation, CitationUse
-from sources.services import citation_uses_replace, citations_resolve
+from sources.services import citation_uses_replace, citations_resolve, sources_share_lock
 from wiki import merging, names
 from wiki.markup import parse as markup
 from wiki.mentions.index import (
@@ -81,54 +81,76 @@ class EditConflict(Exception):
         self.their_body, self.our_body, self.fields = their_body, our_body, fields
 
 
-# What a concurrent edit may change besides the body: every field an editor can set.
-def _mergeable_fields(page) -> list[str]:
-    skip = {"body", "is_public", "is_locked", "lock_reason"}
-    return [
-        field.attname
-        for field in page._meta.concrete_fields
-        if field.editable and not field.primary_key and field.attname not in skip
-    ]
+# A curator's flags: an editor's form never carries them, and a curator's action nothing else.
+PAGE_FLAGS = ("is_public", "is_locked", "lock_reason")
 
 
-def _merge_concurrent_edit(page, current, base_revision, tags):
-    """Fold an edit that started at base_revision into the page as it now stands."""
+def _carried_fields(obj, fields, *, body_given: bool = False, tags=None) -> list[str]:
+    """The fields this write carries, by attname: all of them by default, else the ones named,
+    with the body when one is given and the tags when they are."""
+    if fields is None:
+        return merging.editable_fields(obj)
+    named = set(fields) | ({"body"} if body_given else set())
+    return merging.carried_fields(obj, named | ({"tag_list"} if tags is not None else set()))
+
+
+def _merge_concurrent_edit(page, current, base_revision, carried) -> bool:
+    """Fold an edit that started at base_revision into the page as it now stands.
+
+    Only the fields the edit carries are merged, three ways (the body line by line); the page
+    holds the rest as they stand already. True when another save came in between.
+    """
     try:
-        base = type(page).history.get(history_id=base_revision, id=page.pk)
-    except (type(page).history.model.DoesNotExist, ValueError, TypeError):
-        raise ValidationError(
-            {"base_revision": "The revision this edit started from does not exist."}
-        ) from None
-    latest_id = current.history.values_list("history_id", flat=True).first()
-    if latest_id == base.history_id:
-        return False
-    names = _mergeable_fields(page)
-    ours = {name: getattr(page, name) for name in names}
-    if tags is not None:
-        ours["tag_list"] = format_tags(tags)
-    merged, fields = merging.merge_fields(
-        {name: getattr(base, name) for name in names},
-        {name: getattr(current, name) for name in names},
-        ours,
-    )
-    text = merging.merge_text(base.body, current.body, page.body)
-    if text.conflicts or fields:
+        return merging.merge_edit(page, current, base_revision, carried, text_field="body")
+    except merging.ConflictingEdit as conflict:
         raise EditConflict(
             page=current,
-            base_body=base.body,
+            base_body=conflict.base.get("body", current.body),
             their_body=current.body,
             our_body=page.body,
-            fields=fields,
+            fields=[name for name in conflict.fields if name != "body"],
+        ) from None
+
+
+def _current_locked(page):
+    """The page's row as it stands, locked to the end of the transaction."""
+    current = type(page).objects.select_for_update().filter(pk=page.pk).first()
+    if current is None:
+        raise ValidationError(
+            f"“{page}” was deleted after you opened it: nothing was saved.", code="deleted"
         )
-    for name, value in merged.items():
-        setattr(page, name, value)
-    page.body = text.text
-    return True
+    return current
+
+
+def _sources_lock_before(page, parsed) -> None:
+    """Share-lock the sources the page cites, now and in its new body, before its own row.
+
+    A source correction locks its source, then the pages quoting it (wiki.requoting): a page
+    save that locked its row first and its sources after could wait for the correction while
+    the correction waits for the page. Both take the source first.
+    """
+    keys = {ref.key for ref in parsed.citations} if parsed else set()
+    keys |= _cited_keys(page)
+    sources_share_lock(keys)
+
+
+def _parse_if_readable(body: str):
+    try:
+        return markup.parse(body)
+    except markup.MarkupError:
+        return None  # refused below, with its error, once the body is final
 
 
 @transaction.atomic
-def page_save(*, page, body=None, user, change_reason="", base_revision=None, tags=None):
+def page_save(
+    *, page, body=None, user, change_reason="", base_revision=None, tags=None, fields=None
+):
     """Save a page: verify its citations, record one history row, rebuild its derived tables.
+
+    `fields` names the fields this write carries (a form's own fields; the body and tags go
+    with it when given): the others are taken from the row as it stands under the lock, so
+    that an editor's save never writes back a stale published or locked flag. Without it the
+    write carries every field of `page`.
 
     With base_revision (the history id the edit started from), an edit that crossed another
     save is merged three ways when the two touch different parts, and refused with
@@ -138,20 +160,31 @@ def page_save(*, page, body=None, user, change_reason="", base_revision=None, ta
     """
     if body is not None:
         page.body = body
+    if tags is not None:
+        page.tag_list = format_tags(tags)
     page.was_merged = False
+    parsed = _parse_if_readable(page.body)
+    _sources_lock_before(page, parsed)
     if page.pk:
-        current = type(page).objects.select_for_update().get(pk=page.pk)
+        current = _current_locked(page)
         refuse_if_locked(user, current)
+        carried = _carried_fields(page, fields, body_given=body is not None, tags=tags)
+        merging.take_uncarried(page, current, carried)
         if base_revision not in (None, ""):
-            page.was_merged = _merge_concurrent_edit(page, current, base_revision, tags)
-            if page.was_merged and tags is not None:
-                tags = [tag for tag in page.tag_list.split(", ") if tag]
-    parsed = _parse_body(page.body)
+            page.was_merged = _merge_concurrent_edit(page, current, base_revision, carried)
+            if page.was_merged:
+                parsed = _parse_if_readable(page.body)
+                if tags is not None:
+                    tags = [tag for tag in page.tag_list.split(", ") if tag]
+    return _page_write(page, parsed, user=user, change_reason=change_reason, tags=tags)
+
+
+def _page_write(page, parsed, *, user, change_reason, tags):
+    """Write the page as it now reads, with its history row and derived tables."""
+    parsed = parsed or _parse_body(page.body)
     citations = citations_resolve(list(parsed.citations))
     page.sentence_count, page.sourced_count = parsed.sentences, parsed.sourced
     page.coverage = parsed.coverage.ratio
-    if tags is not None:
-        page.tag_list = format_tags(tags)
     page.touch(user)
     page._change_reason = change_reason
     page.full_clean()
@@ -169,14 +202,33 @@ def page_save(*, page, body=None, user, change_reason="", base_revision=None, ta
 
 
 @transaction.atomic
-def relation_save(*, relation, user, change_reason=""):
+def relation_save(*, relation, user, change_reason="", base_revision=None, fields=None):
     """Save a membership, faction relation or participation with its verified evidence.
 
     The pages it joins, before and after the change, must not be locked (curators excepted):
-    they are locked for the check and the save, so a lock cannot slip in between.
+    they are locked for the check and the save, so a lock cannot slip in between. `fields` and
+    `base_revision` work as for page_save: the fields a form carries are merged three ways with
+    a save that came in between (ConflictingEdit when both changed one field differently), the
+    others are taken as they stand. A stale edit that changed nothing the row does not already
+    say saves nothing. Sets relation.was_merged; returns the relation as saved.
     """
-    _refuse_if_ends_locked(relation, user)
+    relation.was_merged = False
+    stored = type(relation).objects.filter(pk=relation.pk).first() if relation.pk else None
     refs = _refs_in(relation.evidence, parse=parse_evidence)
+    # In the order a source correction cannot cross: sources, then pages, then the relation.
+    sources_share_lock({ref.key for ref in refs} | _cited_keys(stored))
+    _relation_ends_lock(relation, user, stored)
+    if relation.pk:
+        current = _current_locked(relation)
+        carried = _carried_fields(relation, fields)
+        merging.take_uncarried(relation, current, carried)
+        if base_revision not in (None, ""):
+            relation.was_merged = merging.merge_edit(relation, current, base_revision, carried)
+        if relation.was_merged:
+            if all(getattr(relation, name) == getattr(current, name) for name in carried):
+                current.was_merged = True
+                return current
+            refs = _refs_in(relation.evidence, parse=parse_evidence)
     citations = citations_resolve(refs)
     relation.touch(user)
     relation._change_reason = change_reason
@@ -186,13 +238,28 @@ def relation_save(*, relation, user, change_reason=""):
     return relation
 
 
-def _refuse_if_ends_locked(relation, user) -> None:
-    ends = list(relation.ends)
-    if relation.pk:
-        stored = type(relation).objects.filter(pk=relation.pk).first()
-        ends += stored.ends if stored else []
-    for end in ends:
-        refuse_if_locked(user, type(end).objects.select_for_update().get(pk=end.pk))
+def _cited_keys(obj) -> set[str]:
+    """The keys of the sources a saved page or relation cites now: one query."""
+    if obj is None or obj.pk is None:
+        return set()
+    return set(
+        CitationUse.objects.filter(
+            content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+        ).values_list("citation__source__key", flat=True)
+    )
+
+
+def _relation_ends_lock(relation, user, stored) -> None:
+    """Lock the pages a relation joins, before and after the change, always in one order (so
+    that two saves of one relation cannot each hold a page the other waits for); refuse the
+    change where one is locked."""
+    ends = [*relation.ends, *(stored.ends if stored else [])]
+    by_key = {(end._meta.label, end.pk): end for end in ends}
+    for key in sorted(by_key):
+        end = by_key[key]
+        locked = type(end).objects.select_for_update().filter(pk=end.pk).first()
+        if locked is not None:
+            refuse_if_locked(user, locked)
 
 
 @transaction.atomic
@@ -214,14 +281,12 @@ def publish_blockers(page) -> list[str]:
         blockers.append(
             f"{unsourced} statement(s) have no citation ({page.coverage_percent} % sourced)."
         )
-    # Lock the cited sources: none may be unpublished between this check and the save.
-    uses = (
-        CitationUse.objects.filter(
-            content_type=ContentType.objects.get_for_model(page), object_id=page.pk
-        )
-        .select_related("citation__source")
-        .select_for_update(of=("citation__source",))
+    # Hold the cited sources: none may be unpublished between this check and the save.
+    uses = CitationUse.objects.filter(
+        content_type=ContentType.objects.get_for_model(page), object_id=page.pk
     )
+    sources_share_lock(set(uses.values_list("citation__source__key", flat=True)))
+    uses = uses.select_related("citation__source").defer("citation__source__text")
     for use in uses:
         citation = use.citation
         if citation.status == Citation.Status.ORPHANED:
@@ -236,17 +301,71 @@ def publish_blockers(page) -> list[str]:
     return list(dict.fromkeys(blockers))
 
 
+def _flags_set(page, *, user, flags: dict, change_reason: str, check=None):
+    """Set a curator's flags on the page as it stands under the lock, and nothing else.
+
+    The row is read again under the lock (after the sources it cites, as page_save takes
+    them), `check(current)` may refuse, and the flags are saved on it as one new revision:
+    whatever was saved since `page` was loaded stays. No revision when nothing changes. The
+    caller's `page` gets the flags too; the saved row is returned.
+    """
+    _sources_lock_before(page, None)
+    current = _current_locked(page)
+    if check is not None:
+        check(current)
+    for name, value in flags.items():
+        setattr(page, name, value)
+    changed = {name: value for name, value in flags.items() if getattr(current, name) != value}
+    if not changed:
+        return current
+    for name, value in changed.items():
+        setattr(current, name, value)
+    current.touch(user)
+    current._change_reason = change_reason
+    current.save()
+    names_rebuild(current)  # the name index knows what is published
+    search_document_update(current)
+    return current
+
+
 @transaction.atomic
 def page_publish(*, page, user, publish=True, change_reason=""):
-    """Publish or unpublish a page (curators); publishing is refused while anything blocks it."""
+    """Publish or unpublish a page (curators); publishing is refused while anything blocks it.
+
+    Only the published flag changes, on the page as it stands (see _flags_set); returns it.
+    """
     refuse_unless(can_curate, user, page)
-    if publish:
-        blockers = publish_blockers(page)
-        if blockers:
+
+    def check(current):
+        if publish and (blockers := publish_blockers(current)):
             raise ValidationError(["This page cannot be published yet.", *blockers])
-    page.is_public = publish
+
     default_reason = "Published" if publish else "Unpublished"
-    return page_save(page=page, user=user, change_reason=change_reason or default_reason)
+    return _flags_set(
+        page,
+        user=user,
+        flags={"is_public": publish},
+        change_reason=change_reason or default_reason,
+        check=check,
+    )
+
+
+@transaction.atomic
+def page_lock(*, page, user, locked=True, reason=None, change_reason=""):
+    """Lock a page with the reason editors will see (curators), or unlock it.
+
+    Only the lock and its reason change, on the page as it stands (see _flags_set); a lock
+    without a reason keeps the one the page has. Returns the page as saved.
+    """
+    refuse_unless(can_curate, user, page)
+    flags = {"is_locked": locked}
+    if not locked:
+        flags["lock_reason"] = ""
+    elif reason is not None:
+        flags["lock_reason"] = reason
+    if not change_reason:
+        change_reason = (f"Locked: {reason}" if reason else "Locked") if locked else "Unlocked"
+    return _flags_set(page, user=user, flags=flags, change_reason=change_reason[:100])
 
 
 def _derived_rows_delete(obj) -> None:

@@ -7,7 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sources.models import Source
+from sources.services import source_save
 from tests.factories import ActorFactory, CitationFactory, SourceFactory, UserFactory, curator
+from wiki.benchmarks.browser import form_with
 from wiki.services import page_save
 
 pytestmark = pytest.mark.django_db
@@ -233,3 +235,46 @@ def test_unticking_published_on_the_change_form_obeys_the_same_rule(curator_clie
     assert any(message.startswith(f"Not unpublished “{cited}”: “cited”") for message in said)
     assert (cited.is_public, uncited.is_public) == (True, False)
     assert uncited.history.first().history_change_reason == "Unpublished"
+
+
+# ---------------------------------------------------------------------------------------------
+# A change form opened a while ago: merged with what was saved since, never applied over it
+
+PARAGRAPHS = "First paragraph.\n\nSecond paragraph.\n\nThird paragraph."
+
+
+def opened(client, url, **changes) -> dict:
+    """The change form as the curator's browser holds it once opened, as it would post it."""
+    form = form_with(client.get(url).content.decode(), "change_reason")
+    data = {}
+    for name, value in form.data(**changes, _save="Save"):
+        data.setdefault(name, []).append(value)
+    return data
+
+
+def test_a_stale_source_change_form_merges_its_text_with_the_edits_saved_since(curator_client):
+    source = source_save(source=SourceFactory.build(key="ric", text=PARAGRAPHS), user=None)
+    url = admin_url("source", "change", source.pk)
+    mine = PARAGRAPHS.replace("First", "Curated first").replace("\n", "\r\n")
+    data = opened(curator_client, url, text=mine)
+    edited = Source.objects.get(pk=source.pk)
+    edited.text, edited.is_public = PARAGRAPHS.replace("Third", "Edited third"), False
+    source_save(source=edited, user=None)
+    assert curator_client.post(url, data).status_code == 302
+    saved = Source.objects.get(pk=source.pk)
+    assert saved.text == "Curated first paragraph.\n\nSecond paragraph.\n\nEdited third paragraph."
+    assert not saved.is_public  # the box was left as it was shown: the change since stands
+
+
+def test_a_source_change_form_both_changed_is_refused(curator_client):
+    source = source_save(source=SourceFactory.build(key="ric", text=PARAGRAPHS), user=None)
+    url = admin_url("source", "change", source.pk)
+    data = opened(curator_client, url, text=PARAGRAPHS.replace("Second", "Curated second"))
+    edited = Source.objects.get(pk=source.pk)
+    edited.text = PARAGRAPHS.replace("Second", "Edited second")
+    source_save(source=edited, user=None)
+    response = curator_client.post(url, data)
+    assert response.status_code == 200
+    (error,) = response.context["adminform"].form.non_field_errors()
+    assert "the same lines of the text" in error
+    assert Source.objects.get(pk=source.pk).text == edited.text

@@ -3,7 +3,9 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from sources.models import Source
 from sources.publishing import source_publish
+from sources.services import source_save
 from tests.factories import ActorFactory, FactionFactory, MembershipFactory, SourceFactory
 from wiki.services import page_publish, page_save, relation_save
 
@@ -83,3 +85,29 @@ def test_once_the_named_pages_are_unpublished_the_source_can_be():
     source.refresh_from_db()
     assert not source.is_public
     assert source.history.first().history_change_reason == "Unpublished"
+
+
+def test_publishing_a_copy_loaded_before_an_edit_keeps_the_edit():
+    source = SourceFactory(key="ric", is_public=False)
+    seen_by_curator = Source.objects.get(pk=source.pk)
+    editing = Source.objects.get(pk=source.pk)
+    editing.text, editing.title = "A corrected text.", "A corrected title"
+    source_save(source=editing, user=None, change_reason="Corrected")
+    before = source.history.count()
+    source_publish(source=seen_by_curator, user=None, publish=True)
+    saved = Source.objects.get(pk=source.pk)
+    assert (saved.is_public, saved.text, saved.title) == (
+        True,
+        "A corrected text.",
+        "A corrected title",
+    )
+    assert source.history.count() == before + 1
+    assert source.history.first().history_change_reason == "Published"
+
+
+def test_unpublishing_what_is_already_unpublished_writes_no_revision():
+    source = SourceFactory(key="ric", is_public=False)
+    source_save(source=source, user=None)
+    before = source.history.count()
+    source_publish(source=Source.objects.get(pk=source.pk), user=None, publish=False)
+    assert source.history.count() == before

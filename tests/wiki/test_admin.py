@@ -19,8 +19,9 @@ from tests.factories import (
     curator,
     editor,
 )
+from wiki.benchmarks.browser import form_with
 from wiki.models import Actor, Membership
-from wiki.services import page_save, publish_blockers
+from wiki.services import page_lock, page_publish, page_save, publish_blockers, relation_save
 
 pytestmark = pytest.mark.django_db
 
@@ -547,3 +548,103 @@ def test_reverting_to_a_published_revision_does_not_republish_a_blocked_page(cur
     assert not actor.is_public
     said = [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]
     assert "no citation" in refusal_for(actor, said)
+
+
+# ---------------------------------------------------------------------------------------------
+# A change form opened a while ago: merged with what was saved since, never applied over it
+
+STALE_BODY = "First paragraph.\n\nSecond paragraph.\n\nThird paragraph.\n"
+
+
+def opened(client, url, **changes) -> dict:
+    """The change form as the curator's browser holds it once opened, as it would post it."""
+    form = form_with(client.get(url).content.decode(), "change_reason")
+    data = {}
+    for name, value in form.data(**changes, _save="Save"):
+        data.setdefault(name, []).append(value)
+    return data
+
+
+def test_the_change_form_carries_the_revision_it_was_opened_at(curator_client):
+    actor = page_save(page=ActorFactory(), body=STALE_BODY, user=None)
+    data = opened(curator_client, admin_url("actor", "change", actor.pk))
+    assert data["base_revision"] == [str(actor.history.first().history_id)]
+
+
+def test_a_stale_change_form_keeps_the_edits_saved_since(curator_client):
+    actor = page_save(page=ActorFactory(summary="Old"), body=STALE_BODY, user=None)
+    data = opened(curator_client, admin_url("actor", "change", actor.pk), summary="Curated")
+    edited = Actor.objects.get(pk=actor.pk)
+    page_save(page=edited, body=STALE_BODY.replace("Third", "Edited third"), user=editor())
+    response = curator_client.post(admin_url("actor", "change", actor.pk), data)
+    assert response.status_code == 302
+    actor.refresh_from_db()
+    assert actor.body == STALE_BODY.replace("Third", "Edited third")
+    assert actor.summary == "Curated"
+
+
+def test_a_stale_change_form_does_not_undo_a_publication_or_a_lock(curator_client):
+    SourceFactory(key="ric")
+    actor = page_save(page=ActorFactory(is_public=False), body=SOURCED, user=None)
+    data = opened(curator_client, admin_url("actor", "change", actor.pk), summary="Curated")
+    page_publish(page=Actor.objects.get(pk=actor.pk), user=curator())
+    page_lock(page=Actor.objects.get(pk=actor.pk), user=curator(), reason="Checked")
+    assert curator_client.post(admin_url("actor", "change", actor.pk), data).status_code == 302
+    actor.refresh_from_db()
+    assert (actor.summary, actor.is_public, actor.is_locked) == ("Curated", True, True)
+
+
+def test_a_change_form_both_changed_is_refused_keeping_the_curators_values(curator_client):
+    actor = page_save(page=ActorFactory(summary="Old"), body=STALE_BODY, user=None)
+    url = admin_url("actor", "change", actor.pk)
+    data = opened(curator_client, url, summary="Curated")
+    edited = Actor.objects.get(pk=actor.pk)
+    edited.summary = "Edited"
+    page_save(page=edited, user=editor())
+    before = actor.history.count()
+    response = curator_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.non_field_errors()
+    assert "Nothing was saved: editor saved this actor" in errors[0]
+    assert "summary now “Edited”" in errors[0]
+    assert 'value="Curated"' in response.content.decode()
+    assert (actor.history.count(), Actor.objects.get(pk=actor.pk).summary) == (before, "Edited")
+    # The form now starts from their revision: saved again, the curator's value goes over it.
+    again = opened_again(response, data)
+    assert curator_client.post(url, again).status_code == 302
+    assert Actor.objects.get(pk=actor.pk).summary == "Curated"
+
+
+def opened_again(response, data) -> dict:
+    form = response.context["adminform"].form
+    return {**data, "base_revision": [str(form["base_revision"].value())]}
+
+
+def test_a_stale_relation_change_form_keeps_the_edits_saved_since(curator_client):
+    membership = relation_save(
+        relation=MembershipFactory.build(actor=ActorFactory(), faction=FactionFactory()), user=None
+    )
+    url = admin_url("membership", "change", membership.pk)
+    data = opened(curator_client, url, change_reason="Checked")
+    edited = Membership.objects.get(pk=membership.pk)
+    edited.role = "leader"
+    relation_save(relation=edited, user=editor())
+    assert curator_client.post(url, data).status_code == 302
+    assert Membership.objects.get(pk=membership.pk).role == "leader"
+
+
+def test_a_stale_inline_relation_row_keeps_the_edits_saved_since(curator_client):
+    membership = relation_save(
+        relation=MembershipFactory.build(actor=ActorFactory(), faction=FactionFactory()), user=None
+    )
+    actor = membership.actor
+    data = opened(curator_client, admin_url("actor", "change", actor.pk), summary="Curated")
+    edited = Membership.objects.get(pk=membership.pk)
+    edited.role, edited.start = "leader", "1992"
+    relation_save(relation=edited, user=editor())
+    before = membership.history.count()
+    assert curator_client.post(admin_url("actor", "change", actor.pk), data).status_code == 302
+    saved = Membership.objects.get(pk=membership.pk)
+    assert (saved.role, saved.start) == ("leader", "1992")
+    assert membership.history.count() == before  # the row was not touched: nothing to save
+    assert Actor.objects.get(pk=actor.pk).summary == "Curated"

@@ -5,9 +5,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 
 from sources.models import Citation, CitationUse
-from tests.factories import ActorFactory, FactionFactory, MembershipFactory, SourceFactory
+from tests.factories import (
+    ActorFactory,
+    FactionFactory,
+    MembershipFactory,
+    SourceFactory,
+    curator,
+    editor,
+)
 from wiki.models import Membership, Name
-from wiki.services import page_save, relation_save
+from wiki.services import page_lock, page_publish, page_save, relation_save
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +191,101 @@ def test_a_publish_refusal_lists_every_blocker_at_once_and_changes_nothing():
     ]
     actor.refresh_from_db()
     assert not actor.is_public and actor.history.count() == revisions
+
+
+# ---------------------------------------------------------------------------------------------
+# A curator's action changes only its flag, on the page as it stands
+
+PASSAGE = '[@ric "the Northern Alliance was established"]'
+SOURCED_BODY = f"First. {PASSAGE}\n\nSecond. {PASSAGE}\n"
+EDITED_BODY = SOURCED_BODY.replace("Second.", "Second, edited.")
+
+
+def loaded(page):
+    """The page as a request that loaded it now holds it."""
+    return type(page).objects.get(pk=page.pk)
+
+
+@pytest.fixture
+def sourced_page():
+    SourceFactory(key="ric")
+    return page_save(page=ActorFactory(is_public=False), body=SOURCED_BODY, user=None)
+
+
+@pytest.mark.parametrize(
+    "act",
+    [
+        lambda page, who: page_publish(page=page, user=who),
+        lambda page, who: page_lock(page=page, user=who, reason="Under review"),
+    ],
+    ids=["publish", "lock"],
+)
+def test_a_curators_action_on_a_page_loaded_before_an_edit_keeps_the_edit(sourced_page, act):
+    seen_by_curator = loaded(sourced_page)
+    page_save(page=loaded(sourced_page), body=EDITED_BODY, user=editor())
+    before = sourced_page.history.count()
+    act(seen_by_curator, curator())
+    page = loaded(sourced_page)
+    assert page.body == EDITED_BODY
+    assert page.is_public or page.is_locked
+    assert sourced_page.history.count() == before + 1
+    assert sourced_page.history.first().body == EDITED_BODY
+
+
+def test_unpublishing_and_unlocking_change_only_their_flags(sourced_page):
+    page_publish(page=loaded(sourced_page), user=curator())
+    page_lock(page=loaded(sourced_page), user=curator(), reason="Under review")
+    publisher, locker = loaded(sourced_page), loaded(sourced_page)
+    page_save(page=loaded(sourced_page), body=EDITED_BODY, user=curator(), tags=["edited"])
+    page_publish(page=publisher, user=curator(), publish=False)
+    page_lock(page=locker, user=curator(), locked=False)
+    page = loaded(sourced_page)
+    assert (page.body, page.tag_list) == (EDITED_BODY, "edited")
+    assert (page.is_public, page.is_locked, page.lock_reason) == (False, False, "")
+    reasons = [row.history_change_reason for row in sourced_page.history.all()[:2]]
+    assert reasons == ["Unlocked", "Unpublished"]
+
+
+def test_an_action_that_changes_nothing_writes_no_revision(sourced_page):
+    page_publish(page=loaded(sourced_page), user=curator())
+    before = sourced_page.history.count()
+    page_publish(page=loaded(sourced_page), user=curator())
+    assert sourced_page.history.count() == before
+
+
+def test_publishing_checks_the_page_as_it_stands(sourced_page):
+    stale = loaded(sourced_page)  # fully sourced when loaded
+    page_save(page=loaded(sourced_page), body=SOURCED_BODY + "\nUnsourced.\n", user=None)
+    with pytest.raises(ValidationError, match="no citation"):
+        page_publish(page=stale, user=curator())
+    assert not loaded(sourced_page).is_public
+
+
+def test_an_edit_started_before_a_publication_does_not_unpublish_the_page(sourced_page):
+    mine, base = loaded(sourced_page), sourced_page.history.first().history_id
+    page_publish(page=loaded(sourced_page), user=curator())
+    page_lock(page=loaded(sourced_page), user=curator(), reason="Checked")
+    page_save(page=mine, body=EDITED_BODY, user=curator(), base_revision=base)
+    page = loaded(sourced_page)
+    assert (page.body, page.is_public, page.is_locked, page.lock_reason) == (
+        EDITED_BODY,
+        True,
+        True,
+        "Checked",
+    )
+
+
+def test_a_save_carrying_some_fields_takes_the_others_as_they_stand(sourced_page):
+    mine = loaded(sourced_page)
+    theirs = loaded(sourced_page)
+    theirs.summary, theirs.is_public = "Their summary", True
+    page_save(page=theirs, user=None)
+    mine.title = "My title"
+    page_save(page=mine, body=EDITED_BODY, user=None, fields=["title"])
+    page = loaded(sourced_page)
+    assert (page.title, page.summary, page.is_public, page.body) == (
+        "My title",
+        "Their summary",
+        True,
+        EDITED_BODY,
+    )

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 
 from sources.citations.syntax import parse_evidence
+from sources.common.history.merging import ConflictingEdit, latest_history_id, revision_shown
 from sources.forms import EDTF_HELP
 from wiki.forms.fields import EntryChoiceField, ServiceErrorsMixin, change_reason_field
 from wiki.markup.validation import citation_errors
@@ -18,9 +19,14 @@ MAX_EVIDENCE_CITATIONS = 100
 
 
 class RelationForm(ServiceErrorsMixin, forms.ModelForm):
-    """What the forms of memberships, faction relations and participations share."""
+    """What the forms of memberships, faction relations and participations share.
+
+    `base_revision` carries the revision an edit started from: relation_save merges the edit
+    with whatever was saved since, field by field, or refuses it when both changed one field.
+    """
 
     change_reason = change_reason_field()
+    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     ends: tuple[str, ...] = ()  # the fields naming an actor, faction or event
     service_error_field = "evidence"
@@ -30,7 +36,13 @@ class RelationForm(ServiceErrorsMixin, forms.ModelForm):
         help_texts = {"evidence": EVIDENCE_HELP, "start": EDTF_HELP, "end": EDTF_HELP}
 
     def __init__(self, *args, **kwargs):
+        instance, bound = kwargs.get("instance"), bool(args and args[0] is not None)
+        base = None
+        if instance is not None and instance.pk is not None and not bound:
+            # The form carries the revision it shows (a save may come in between).
+            base = revision_shown(instance)
         super().__init__(*args, **kwargs)
+        self.fields["base_revision"].initial = base
         for name in self.ends:
             field = self.fields[name]
             # Show the entry's title, not the id model_to_dict gives (the view loads the ends
@@ -69,6 +81,25 @@ class RelationForm(ServiceErrorsMixin, forms.ModelForm):
             )
             for name in self.ends
         ]
+
+    def conflict_shown(self, conflict: ConflictingEdit) -> None:
+        """After a refused save: say what the other save changed, keep the editor's values,
+        and start the next save from the revision that stands now (so that it applies them)."""
+        changed = "; ".join(self._their_value(conflict, name) for name in conflict.fields)
+        self.add_error(
+            None,
+            f"Nothing was saved: someone else saved this {self._meta.model._meta.verbose_name} "
+            f"after you opened it and changed the same: {changed}. Your values are below: save "
+            "again to keep them over theirs.",
+        )
+        self.data = self.data.copy()
+        self.data["base_revision"] = latest_history_id(conflict.current)
+
+    def _their_value(self, conflict, attname: str) -> str:
+        name = attname.removesuffix("_id")
+        label = self[name].label if name in self.fields else name
+        theirs = getattr(conflict.current, name, None)
+        return f"{label} now reads “{theirs if theirs not in (None, '') else '—'}”"
 
     def clean_evidence(self):
         evidence = self.cleaned_data["evidence"]

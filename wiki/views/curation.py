@@ -8,23 +8,31 @@ from django.views.decorators.http import require_POST
 from sources.common.permissions import can_curate, guard
 from wiki.forms import DeleteForm, LockForm
 from wiki.markup.rendering import what_links_here
-from wiki.services import page_delete, page_publish, page_save
+from wiki.services import page_delete, page_lock, page_publish
 from wiki.views import loading
 
 
 @require_POST
 @guard(can_curate, load=loading.entry)
 def entry_lock(request, entry):
-    """Lock a page with a reason (editors then read it only) or unlock it; POST only."""
+    """Lock a page with a reason (editors then read it only) or unlock it; POST only.
+
+    Only the lock changes, on the page as it stands when the lock is taken: an edit saved
+    since this request loaded the page stays.
+    """
     form = LockForm(request.POST)
     if not form.is_valid():
         for error in form.errors.values():
             messages.error(request, " ".join(error))
         return redirect(entry)
-    entry.is_locked = form.locking
-    entry.lock_reason = form.cleaned_data["lock_reason"] if form.locking else ""
     try:
-        page_save(page=entry, user=request.user, change_reason=form.change_reason)
+        entry = page_lock(
+            page=entry,
+            user=request.user,
+            locked=form.locking,
+            reason=form.cleaned_data["lock_reason"] if form.locking else "",
+            change_reason=form.change_reason,
+        )
     except ValidationError as refusal:
         messages.error(
             request, f"Not {form.cleaned_data['action']}ed: {' '.join(refusal.messages)}"
@@ -40,7 +48,7 @@ def entry_publish(request, entry):
     """Publish a page (refused, with the reasons, while anything blocks it) or unpublish it."""
     publish = request.POST.get("action", "publish") != "unpublish"
     try:
-        page_publish(page=entry, user=request.user, publish=publish)
+        entry = page_publish(page=entry, user=request.user, publish=publish)
     except ValidationError as refusal:
         for message in refusal.messages:
             messages.error(request, message)

@@ -27,6 +27,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from sources.common.history.merging import revision_shown
+from sources.common.history.revisions import tag_names
 from sources.common.history.worddiff import diff_html, text_diff
 from sources.common.permissions import can_edit, for_team, guard
 from wiki.forms import ENTRY_FORMS, body_with
@@ -118,6 +120,8 @@ def _submit(request, form, model, entry=None):
             change_reason=data["change_reason"],
             base_revision=data["base_revision"],
             tags=data["tags"],
+            # Only what the form carries: the flags and the rest stay as they stand.
+            fields=form._meta.fields,
         )
     except EditConflict as conflict:
         return _conflict(request, form, entry, conflict)
@@ -161,10 +165,14 @@ def entry_edit(request, entry):
         # A copy: the form writes its values into its instance, the page header keeps these.
         return _submit(request, form_class(request.POST, instance=copy(entry)), type(entry), entry)
     appended = request.GET.get("append", "")[:APPEND_LIMIT].strip()
-    initial = {"base_revision": latest_revision(entry)}
+    shown = copy(entry)
+    # The form carries the revision it shows (a save may come in between loading and this).
+    initial = {"base_revision": revision_shown(shown)}
+    if shown.revision_refreshed:
+        initial["tags"] = tag_names(shown.tag_list)
     if appended:
-        initial["body"] = body_with(entry.body, appended)
-    form = form_class(instance=copy(entry), initial=initial)
+        initial["body"] = body_with(shown.body, appended)
+    form = form_class(instance=shown, initial=initial)
     if appended:
         # editor.js puts the caret where the sentence the citation supports goes: before it.
         caret = len(initial["body"]) - len(appended)

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from sources.common.history.merging import ConflictingEdit
 from sources.common.permissions import can_curate, can_edit, guard
 from wiki import services
 from wiki.forms import RELATION_FORMS, DeleteForm
@@ -45,7 +46,7 @@ def _ends(form_class, relation) -> list:
     return [getattr(relation, name) for name in form_class.ends]
 
 
-def _relation_form_page(request, form, *, relation=None):
+def _relation_form_page(request, form, *, relation=None, status=200):
     kind = form._meta.model._meta.model_name
     ends = _ends(type(form), relation) if relation else [form.initial.get(n) for n in form.ends]
     context = {
@@ -61,23 +62,39 @@ def _relation_form_page(request, form, *, relation=None):
             else ""
         ),
     }
-    return render(request, "wiki/relation_form.html", context)
+    return render(request, "wiki/relation_form.html", context, status=status)
+
+
+MERGED = (
+    "Someone else saved this relation while you were editing; your changes were merged with theirs."
+)
 
 
 def _relation_submit(request, form, *, relation=None):
-    """Save a valid relation form through relation_save, or show it again with its errors."""
+    """Save a valid relation form through relation_save, or show it again with its errors.
+
+    An edit that crossed another save is merged with it, or shown again (409) with what the
+    other save changed and the editor's own values, ready to save over theirs.
+    """
     if form.is_valid():
         try:
             saved = services.relation_save(
                 relation=form.instance,
                 user=request.user,
                 change_reason=form.cleaned_data["change_reason"],
+                base_revision=form.cleaned_data["base_revision"] if relation else None,
+                fields=form._meta.fields,
             )
+        except ConflictingEdit as conflict:
+            form.conflict_shown(conflict)
+            return _relation_form_page(request, form, relation=relation, status=409)
         except ValidationError as error:
             form.add_service_error(error)
         except PermissionDenied as refusal:  # a page it joins was locked meanwhile
             form.add_error(None, f"{refusal} Nothing was saved.")
         else:
+            if saved.was_merged:
+                messages.warning(request, MERGED)
             messages.success(request, f"Saved the {saved._meta.verbose_name} “{saved}”.")
             return redirect(_return_url(request, ends=_ends(type(form), saved)))
     return _relation_form_page(request, form, relation=relation)
