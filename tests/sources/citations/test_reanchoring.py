@@ -59,7 +59,7 @@ def reasons(citation):
 
 def test_an_unchanged_text_writes_nothing():
     source = SourceFactory()
-    citations = [cite(source, QUOTE), cite(source, "President Najibullah")]
+    citations = [cite(source, QUOTE), cite(source, "led by President Najibullah")]
     history = Citation.history.count()
     report = retext(source, source.text)
     assert (report.checked, report.unchanged, report.written) == (2, 2, 0)
@@ -108,8 +108,8 @@ def test_a_corrected_passage_is_requoted_with_one_history_row(typo, fixed, metho
 
 def test_only_a_changed_quote_is_reported_as_requoted():
     source = SourceFactory()
-    moved, lost = cite(source, QUOTE), cite(source, "President Najibullah")
-    report = retext(source, "Background. " + SAMPLE_TEXT.replace("President Najibullah", "him"))
+    moved, lost = cite(source, QUOTE), cite(source, "led by President Najibullah")
+    report = retext(source, "Background. " + SAMPLE_TEXT.replace("led by President Najibullah", "led by him"))
     assert (report.moved, report.orphaned, report.requotes) == (1, 1, [])
     assert {moved.pk, lost.pk} == set(Citation.objects.values_list("pk", flat=True))
 
@@ -228,7 +228,13 @@ def test_history_rows_name_the_user_given():
 @pytest.mark.parametrize("count", [1, 6])
 def test_reanchoring_writes_in_bulk(django_assert_num_queries, count):
     source = SourceFactory()
-    quotes = ["President Najibullah", QUOTE, "Hezb-e Wahdat", "communist government", "1992"]
+    quotes = [
+        "led by President Najibullah",
+        QUOTE,
+        "and Hezb-e Wahdat",
+        "the communist government",
+        "In 1992, the Northern",
+    ]
     for quote in [*quotes, "General Abdul Rashid Dostum"][:count]:
         cite(source, quote)
     source.text = "Background. " + source.text
@@ -243,7 +249,7 @@ def test_reanchor_all_aggregates_and_reports_progress():
     first, second, uncited = SourceFactory(), SourceFactory(), SourceFactory()
     cite(first, QUOTE)
     cite(second, QUOTE)
-    cite(second, "President Najibullah")
+    cite(second, "led by President Najibullah")
     for source in (first, uncited):
         source.text = "Background. " + source.text
         source.save()
