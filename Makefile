@@ -7,6 +7,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 CHROMIUM ?= /usr/bin/chromium
+# `make test` runs the suite in parallel with pytest-xdist, one worker per core, each on a test
+# database of its own; then, on their own, the tests that assert how long something took
+# (marked wall_clock in tests/conftest.py), which a neighbouring worker would slow down.
+# `make test WORKERS=0` runs everything in one process.
+WORKERS ?= auto
 
 .PHONY: install browser wrk run test benchmark lint format check clean
 
@@ -42,7 +47,13 @@ run: install
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install browser
+ifeq ($(WORKERS),0)
 	$(PY) -m pytest
+else
+	$(PY) -m pytest -n $(WORKERS) --dist worksteal -m "not wall_clock"; parallel=$$?; \
+	$(PY) -m pytest -m wall_clock; serial=$$?; \
+	test $$parallel = 0 && { test $$serial = 0 || test $$serial = 5; }
+endif
 
 # Throughput of a public page against a bare view of the same size, served by gunicorn.
 benchmark: install wrk

@@ -1,3 +1,5 @@
+import inspect
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -7,6 +9,46 @@ from sources.common import public_cache
 from tests.factories import curator, editor
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _names(code) -> set[str]:
+    """Every name a function's code uses, its lambdas and comprehensions included."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if inspect.iscode(const):
+            names |= _names(const)
+    return names
+
+
+def _wall_clock_readers(module) -> set[str]:
+    """The module's functions that read time.perf_counter, directly or through one another."""
+    functions = {
+        name: _names(value.__code__)
+        for name, value in vars(module).items()
+        if inspect.isfunction(value) and value.__module__ == module.__name__
+    }
+    readers = {"perf_counter"}
+    while grown := {name for name, used in functions.items() if used & readers} - readers:
+        readers |= grown
+    return readers
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark `wall_clock` the tests that assert how long something took (they read
+    time.perf_counter, themselves or through a helper of their module).
+
+    `make test` runs the suite in parallel, a worker per core, then these on their own: on two
+    cores a neighbouring worker doubles their time. A test may also be marked by hand.
+    """
+    readers = {}
+    for item in items:
+        function, module = getattr(item, "function", None), getattr(item, "module", None)
+        if function is None or module is None:
+            continue
+        if module not in readers:
+            readers[module] = _wall_clock_readers(module)
+        if _names(function.__code__) & readers[module]:
+            item.add_marker(pytest.mark.wall_clock)
 
 
 @pytest.fixture(scope="session", autouse=True)
