@@ -9,7 +9,7 @@ from sources.citations import anchoring
 from sources.citations.reanchoring import citations_reanchor
 from sources.citations.syntax import CitationRef
 from sources.common.history import merging
-from sources.common.history.revert import restore_fields, revert_reason
+from sources.common.history.revert import refuse_unless_latest, restore_fields, revert_reason
 from sources.common.history.revisions import tag_names, tracked_fields
 from sources.common.models import format_tags
 from sources.common.permissions import can_edit, refuse_unless
@@ -175,6 +175,7 @@ def source_save(
     tags=None,
     base_revision=None,
     fields=None,
+    only_if_latest=None,
 ) -> Source:
     """Save a source and its tags as one revision; a changed text re-anchors its citations.
 
@@ -184,7 +185,8 @@ def source_save(
     With base_revision (the history id the edit started from), an edit that crossed another
     save is merged three ways under the lock, the text paragraph by paragraph, the other fields
     one by one (source.was_merged), or refused with ConflictingEdit when both changed the
-    same lines or the same field; a refused save changes nothing.
+    same lines or the same field; a refused save changes nothing. With only_if_latest (a revert:
+    the revision its maker saw as the latest), a save that crossed another is refused instead.
 
     Sets source.reanchor_report (None when the text did not change). A passage that now reads
     otherwise is rewritten, in this transaction, in the texts that quote it (source_saved).
@@ -195,6 +197,7 @@ def source_save(
     old_text = None
     if source.pk:
         current = _source_current_locked(source)
+        refuse_unless_latest(current, only_if_latest)
         old_text = current.text
         carried = _source_carried(source, fields, tags)
         merging.take_uncarried(source, current, carried)
@@ -229,8 +232,15 @@ def source_save(
 REVERT_KEEPS = {"key", "is_public", "original"}
 
 
-def source_revert(*, source: Source, revision, user, change_reason: str = "") -> Source:
-    """Make a source read as it did at `revision`, as a new revision: its citations re-anchor."""
+def source_revert(
+    *, source: Source, revision, user, change_reason: str = "", base_revision=None
+) -> Source:
+    """Make a source read as it did at `revision`, as a new revision: its citations re-anchor.
+
+    Only what a revert restores is written, on the source as it stands under the row lock; with
+    base_revision (the revision the reverter saw as the latest), a revert that crossed another
+    edit is refused there, never applied over it.
+    """
     refuse_unless(can_edit, user, source)
     fields = tracked_fields(Source, exclude={"text", "tag_list", *REVERT_KEEPS})
     restore_fields(source, revision, fields)
@@ -240,4 +250,6 @@ def source_revert(*, source: Source, revision, user, change_reason: str = "") ->
         user=user,
         change_reason=change_reason or revert_reason(revision),
         tags=tag_names(revision.tag_list),
+        fields=[field.name for field in fields] + ["text"],
+        only_if_latest=base_revision,
     )

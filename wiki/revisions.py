@@ -84,11 +84,15 @@ def _as_it_was(refs: Sequence[CitationRef]) -> dict[CitationRef, Reference]:
 # Revert
 
 
-def page_revert(*, page, revision, user, change_reason: str = ""):
+def page_revert(*, page, revision, user, change_reason: str = "", base_revision=None):
     """Make a page read as it did at `revision`, as a new revision saved through page_save.
 
+    Only what a revert restores is written (body, tags and the fields besides REVERT_KEEPS), on
+    the page as it stands under the row lock. With base_revision (the revision the reverter saw
+    as the latest), a revert that crossed another edit is refused there, never applied over it.
     Citations are verified again and the derived tables rebuilt; a refused save (a passage no
-    longer in its source, a locked page) raises like page_save and changes nothing.
+    longer in its source, a locked page, a crossed edit) raises like page_save and changes
+    nothing. Returns the page as saved.
     """
     keep = [f for f in entry_fields(type(page)) if f.name not in REVERT_KEEPS]
     restore_fields(page, revision, keep)
@@ -98,4 +102,6 @@ def page_revert(*, page, revision, user, change_reason: str = ""):
         user=user,
         change_reason=change_reason or revert_reason(revision),
         tags=tag_names(revision.tag_list),
+        fields=[f.name for f in keep],
+        only_if_latest=base_revision,
     )

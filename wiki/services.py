@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from sources.citations.syntax import CitationSyntaxError, parse_evidence
+from sources.common.history.revert import refuse_unless_latest
 from sources.common.models import format_tags
 from sources.common.permissions import can_curate, refuse_if_locked, refuse_unless
 from sources.models import Citation, CitationUse
@@ -143,7 +144,15 @@ def _parse_if_readable(body: str):
 
 @transaction.atomic
 def page_save(
-    *, page, body=None, user, change_reason="", base_revision=None, tags=None, fields=None
+    *,
+    page,
+    body=None,
+    user,
+    change_reason="",
+    base_revision=None,
+    tags=None,
+    fields=None,
+    only_if_latest=None,
 ):
     """Save a page: verify its citations, record one history row, rebuild its derived tables.
 
@@ -155,8 +164,9 @@ def page_save(
     With base_revision (the history id the edit started from), an edit that crossed another
     save is merged three ways when the two touch different parts, and refused with
     EditConflict when they overlap. The page row is locked for the check and the save, so two
-    simultaneous saves cannot both pass. Sets page.was_merged. A refused save (ValidationError,
-    EditConflict, PermissionDenied) changes nothing.
+    simultaneous saves cannot both pass. Sets page.was_merged. With only_if_latest (a revert:
+    the revision its maker saw as the latest), a save that crossed another is refused instead of
+    merged. A refused save (ValidationError, EditConflict, PermissionDenied) changes nothing.
     """
     if body is not None:
         page.body = body
@@ -168,6 +178,7 @@ def page_save(
     if page.pk:
         current = _current_locked(page)
         refuse_if_locked(user, current)
+        refuse_unless_latest(current, only_if_latest)
         carried = _carried_fields(page, fields, body_given=body is not None, tags=tags)
         merging.take_uncarried(page, current, carried)
         if base_revision not in (None, ""):

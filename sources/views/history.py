@@ -45,8 +45,14 @@ class SourceHistory(HistoryViews):
     def revision_context(self, source, record):
         return {"published_display": date_display(record.published)}
 
-    def revert_save(self, source, record, user, change_reason):
-        source_revert(source=source, revision=record, user=user, change_reason=change_reason)
+    def revert_save(self, source, record, user, change_reason, base_revision=None):
+        return source_revert(
+            source=source,
+            revision=record,
+            user=user,
+            change_reason=change_reason,
+            base_revision=base_revision,
+        )
 
 
 source_history, source_revision, source_revert_view = SourceHistory().views()

@@ -162,3 +162,32 @@ def loaded_with(source, **values):
     for name, value in values.items():
         setattr(copy, name, value)
     return copy
+
+
+def test_a_revert_that_crossed_an_edit_is_refused_under_the_lock(source):
+    from django.core.exceptions import ValidationError
+
+    from sources.services import source_revert
+
+    old = source.history.order_by("history_id").last()
+    seen = latest(source)
+    theirs = loaded(source)
+    theirs.title = "Saved meanwhile"
+    source_save(source=theirs, user=None)
+    with pytest.raises(ValidationError, match="there was an edit after the one you saw"):
+        source_revert(source=loaded(source), revision=old, user=editor(), base_revision=seen)
+    assert loaded(source).title == "Saved meanwhile"
+    source_revert(source=loaded(source), revision=old, user=editor(), base_revision=latest(source))
+    assert loaded(source).title == old.title
+
+
+def test_a_revert_leaves_the_published_flag_as_it_stands(source):
+    from sources.services import source_revert
+
+    old = source.history.order_by("history_id").last()
+    reverter = loaded(source)
+    publisher = loaded(source)
+    publisher.is_public = not reverter.is_public
+    source_save(source=publisher, user=None, change_reason="Published")
+    source_revert(source=reverter, revision=old, user=editor())
+    assert loaded(source).is_public == publisher.is_public

@@ -12,6 +12,7 @@ from wiki.services import page_delete, page_lock, page_publish
 from wiki.views import loading
 
 
+@loading.follows_renames
 @require_POST
 @guard(can_curate, load=loading.entry)
 def entry_lock(request, entry):
@@ -42,6 +43,7 @@ def entry_lock(request, entry):
     return redirect(entry)
 
 
+@loading.follows_renames
 @require_POST
 @guard(can_curate, load=loading.entry)
 def entry_publish(request, entry):
@@ -68,6 +70,7 @@ def _relation_counts(entry) -> list[tuple[int, str]]:
     return counts
 
 
+@loading.follows_renames
 @guard(can_curate, load=loading.entry)
 def entry_delete(request, entry):
     """Ask, then delete a page with its relations (POST); history keeps the deleted record."""

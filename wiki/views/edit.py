@@ -151,6 +151,7 @@ def entry_create(request, model):
     return _render_form(request, form_class(initial=initial), model)
 
 
+@loading.follows_renames
 @guard(for_team, load=loading.entry)
 def entry_edit(request, entry):
     """Edit a page; ?append=<markup> adds it as a paragraph (the source viewer's "Cite on")."""

@@ -49,11 +49,18 @@ class EntryHistory(HistoryViews):
     def revision_context(self, entry, record):
         return {"facts": record.instance.facts(), "body": revision_body(record)}
 
-    def revert_save(self, entry, record, user, change_reason):
-        page_revert(page=entry, revision=record, user=user, change_reason=change_reason)
+    def revert_save(self, entry, record, user, change_reason, base_revision=None):
+        return page_revert(
+            page=entry,
+            revision=record,
+            user=user,
+            change_reason=change_reason,
+            base_revision=base_revision,
+        )
 
 
-entry_history, entry_revision, entry_revert = EntryHistory().views()
+# An old slug still finds the page: a GET is sent on to its address, a revert is processed.
+entry_history, entry_revision, entry_revert = map(loading.follows_renames, EntryHistory().views())
 
 
 def _page_range(page):

@@ -52,6 +52,7 @@ def entry_list(request, model):
     return render(request, "wiki/entry_list.html", context)
 
 
+@loading.follows_renames
 @cache_public_page
 def entry_detail(request, model, slug):
     """An actor's, faction's or event's page with its relations and the passages it cites."""

@@ -4,6 +4,7 @@ Generic like sources.common.history.revisions, so that sources and the wiki reve
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from sources.common.history.revisions import (
     NEWEST_FIRST,
@@ -38,19 +39,33 @@ def latest_revision_id(history) -> int | None:
     return history.order_by(*NEWEST_FIRST).values_list("history_id", flat=True).first()
 
 
-def revert_refusal(form: RevertForm, history) -> str:
-    """Why a revert form cannot be applied as sent ("" when it can): one query at most.
+def revert_refusal(form: RevertForm) -> str:
+    """Why a revert form cannot be applied as sent ("" when it can): its own errors.
 
-    A revert that crossed another edit is refused rather than applied over it, so that no
-    edit disappears without the reverter having seen it.
+    Whether the revert crossed another edit is the save service's to check, under the row lock
+    (refuse_unless_latest), where no edit can slip in between the check and the save.
     """
     if not form.is_valid():
         errors = " ".join(" ".join(messages) for messages in form.errors.values())
         return f"Nothing was reverted. {errors}"
-    base = form.cleaned_data["base_revision"]
-    if base is not None and base != latest_revision_id(history):
-        return (
-            "Nothing was reverted: there was an edit after the one you saw as the latest. "
-            "Look at the history, then revert again if you still mean to."
-        )
     return ""
+
+
+REVERT_CROSSED = (
+    "Nothing was reverted: there was an edit after the one you saw as the latest. "
+    "Look at the history, then revert again if you still mean to."
+)
+
+
+def refuse_unless_latest(current, base_revision) -> None:
+    """Refuse a revert that crossed another edit, rather than apply it over that edit.
+
+    Called by the save services on the row they hold locked; base_revision is the revision the
+    reverter saw as the latest (None: not said, nothing checked).
+    """
+    if base_revision in (None, ""):
+        return
+    pk = {current._meta.pk.attname: current.pk}
+    latest = latest_revision_id(type(current).history.filter(**pk))
+    if base_revision != latest:
+        raise ValidationError(REVERT_CROSSED, code="stale_revert")

@@ -79,8 +79,9 @@ class HistoryViews:
         """What its revision page shows besides the generic parts."""
         return {}
 
-    def revert_save(self, thing, record, user, change_reason: str):
-        """Save `record` again as the newest revision through the kind's own service."""
+    def revert_save(self, thing, record, user, change_reason: str, base_revision=None):
+        """Save `record` again as the newest revision through the kind's own service, which
+        refuses it, under the row lock, when the latest revision is no longer base_revision."""
         raise NotImplementedError
 
     # The generic parts.
@@ -145,15 +146,20 @@ class HistoryViews:
         revision_url = self._url(self.revision_url_name, thing, rev)
         record = revision_get(thing.history.all(), rev)
         form = RevertForm(request.POST)
-        if error := revert_refusal(form, thing.history.all()):
+        if error := revert_refusal(form):
             messages.error(request, error)
             return redirect(revision_url)
         reason = form.cleaned_data["change_reason"] or revert_reason(record)
+        base = form.cleaned_data["base_revision"]
         try:
-            self.revert_save(thing, record, request.user, reason)
-        except (ValidationError, PermissionDenied) as error:  # e.g. a lock set meanwhile
-            messages.error(request, f"Nothing was reverted. {_message(error)}")
+            saved = self.revert_save(thing, record, request.user, reason, base_revision=base)
+        except (ValidationError, PermissionDenied) as error:  # crossed an edit, a lock set…
+            said = _message(error)
+            messages.error(
+                request, said if said.startswith("Nothing") else f"Nothing was reverted. {said}"
+            )
             return redirect(revision_url)
+        thing = saved or thing  # as saved: its address may have changed meanwhile
         messages.success(request, f"“{thing}” now reads as it did in that revision.")
         return redirect(thing)
 

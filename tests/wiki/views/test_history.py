@@ -615,3 +615,129 @@ def test_faction_and_event_pages_have_history_too(team):
         edited(entry, body="Text.")
         assert team.get(history_url(entry)).status_code == 200
         assert team.get(revision_url(entry, ids(entry)[0])).status_code == 200
+
+
+# ---------------------------------------------------------------------------------------------
+# A revert is checked under the row lock, in the service
+
+
+def test_a_revert_crossed_by_an_edit_after_the_view_looked_is_refused(team, monkeypatch):
+    from wiki.views.history import EntryHistory
+
+    actor = ActorFactory()
+    edited(actor, body="Old.")
+    old = ids(actor)[-1]
+    edited(actor, body="Seen.")
+    seen = ids(actor)[-1]
+    real_save = EntryHistory.revert_save
+
+    def edit_slips_in_then_revert(self, entry, *args, **kwargs):
+        # Another editor's save lands after the view has read the form, before the revert.
+        edited(Actor.objects.get(pk=entry.pk), body="Saved meanwhile.")
+        return real_save(self, entry, *args, **kwargs)
+
+    monkeypatch.setattr(EntryHistory, "revert_save", edit_slips_in_then_revert)
+    response = team.post(revert_url(actor, old), {"base_revision": seen}, follow=True)
+    assert "there was an edit after the one you saw" in text(response)
+    assert Actor.objects.get(pk=actor.pk).body == "Saved meanwhile."
+
+
+def test_page_revert_refuses_under_the_lock_when_the_latest_revision_moved_on():
+    from django.core.exceptions import ValidationError
+
+    from wiki.revisions import page_revert
+
+    actor = ActorFactory()
+    edited(actor, body="Old.")
+    old = actor.history.first()
+    edited(actor, body="Seen.")
+    seen = actor.history.first().history_id
+    edited(Actor.objects.get(pk=actor.pk), body="Saved meanwhile.")
+    before = actor.history.count()
+    with pytest.raises(ValidationError, match="there was an edit after the one you saw"):
+        page_revert(page=actor, revision=old, user=editor(), base_revision=seen)
+    assert (actor.history.count(), Actor.objects.get(pk=actor.pk).body) == (
+        before,
+        "Saved meanwhile.",
+    )
+    latest = actor.history.first().history_id
+    page_revert(
+        page=Actor.objects.get(pk=actor.pk), revision=old, user=editor(), base_revision=latest
+    )
+    assert Actor.objects.get(pk=actor.pk).body == "Old."
+
+
+def test_a_revert_leaves_flags_set_since_the_page_was_loaded_as_they_stand(team):
+    from wiki.revisions import page_revert
+    from wiki.services import page_lock
+
+    actor = ActorFactory(is_public=False)
+    edited(actor, body="Old.")
+    old = actor.history.first()
+    edited(actor, body="New.")
+    loaded = Actor.objects.get(pk=actor.pk)
+    page_lock(page=Actor.objects.get(pk=actor.pk), user=curator(), reason="Checked")
+    page_revert(page=loaded, revision=old, user=curator())
+    now = Actor.objects.get(pk=actor.pk)
+    assert (now.body, now.is_locked, now.lock_reason) == ("Old.", True, "Checked")
+
+
+# ---------------------------------------------------------------------------------------------
+# A renamed page keeps its old addresses
+
+
+@pytest.fixture
+def renamed():
+    actor = page_save(page=ActorFactory(slug="first-name"), body="Text.\n", user=None)
+    for slug in ("second-name", "third-name"):
+        moved = Actor.objects.get(pk=actor.pk)
+        moved.slug = slug
+        page_save(page=moved, user=None, change_reason="Renamed")
+    return Actor.objects.get(pk=actor.pk)
+
+
+@pytest.mark.parametrize("old", ["first-name", "second-name"])
+@pytest.mark.parametrize(
+    ("suffix", "query"), [("", ""), ("edit/", "?append=x"), ("history/", "?page=1")]
+)
+def test_a_get_through_an_old_slug_is_sent_to_the_pages_address(team, renamed, old, suffix, query):
+    response = team.get(f"/actors/{old}/{suffix}{query}")
+    assert response.status_code == 302
+    assert response["Location"] == f"/actors/third-name/{suffix}{query}"
+
+
+def test_an_old_revision_is_found_through_an_old_slug(team, renamed):
+    rev = ids(renamed)[0]
+    response = team.get(f"/actors/first-name/history/{rev}/")
+    assert response["Location"] == f"/actors/third-name/history/{rev}/"
+
+
+def test_the_public_is_sent_on_only_to_a_published_page(client, renamed):
+    assert client.get("/actors/first-name/").status_code == 302
+    Actor.objects.filter(pk=renamed.pk).update(is_public=False)
+    assert client.get("/actors/first-name/").status_code == 404
+
+
+def test_a_slug_nobody_ever_had_is_still_404(team, renamed):
+    assert team.get("/actors/no-such-name/").status_code == 404
+
+
+def test_a_save_posted_through_an_old_slug_lands_on_the_page_as_it_stands(team, renamed):
+    first = renamed.history.filter(slug="first-name").first()  # the latest as "first-name"
+    data = {
+        "title": renamed.title,
+        "slug": "first-name",  # as the form showed it before the renames
+        "summary": renamed.summary,
+        "aliases": "",
+        "body": "Text.\n\nMore text.\n",
+        "tags": "",
+        "change_reason": "Opened before the rename",
+        "base_revision": first.history_id,
+        "born": "",
+        "died": "",
+    }
+    response = team.post("/actors/first-name/edit/", data)
+    assert response.status_code == 302
+    assert response["Location"] == "/actors/third-name/"
+    now = Actor.objects.get(pk=renamed.pk)
+    assert (now.slug, now.body) == ("third-name", "Text.\n\nMore text.\n")
