@@ -120,9 +120,13 @@ LinkResolver = Callable[[Sequence[str]], Mapping[str, LinkTarget]]
 CitationResolver = Callable[[Sequence[CitationRef]], Mapping[CitationRef, CitationTarget | None]]
 
 
-def parse(body: str) -> ParsedPage:
-    """The links, citations and sentence counts of a page body; MarkupError if it cannot be read."""
-    tokens, links, citations = _read(body)
+def parse(body: str, *, passages: bool = True) -> ParsedPage:
+    """The links, citations and sentence counts of a page body; MarkupError if it cannot be read.
+
+    passages=False reads a quote shorter than a passage too, as render() does: for counting
+    what was saved before that rule, never for saving.
+    """
+    tokens, links, citations = _read(body, passages=passages)
     coverage = count_statements(tokens, mark=False).coverage
     return ParsedPage(links, citations, coverage.total, coverage.sourced)
 
