@@ -289,3 +289,64 @@ def test_a_save_carrying_some_fields_takes_the_others_as_they_stand(sourced_page
         True,
         EDITED_BODY,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Lock order: a page save and a source correction take the source first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_save_and_a_correction_of_its_source_do_not_deadlock(postgres_only, monkeypatch):
+    import threading
+
+    from django.db import connection
+
+    from sources.services import source_save
+    from wiki import services
+    from wiki.models import Actor
+
+    typo, fixed = "head of the Jamiat-e Islamy Party", "head of the Jamiat-e Islami Party"
+    source = SourceFactory(key="ric", text=f"Ahmad Shah Mas’ud, {typo}; and others.")
+    body = f'He led it. [@ric "{typo}"]\n'
+    page = page_save(page=ActorFactory(), body=body, user=None)
+    saving, outcomes = threading.Event(), {}
+    real_resolve = services.citations_resolve
+
+    def resolve_slowly(refs):
+        # The editor's save has what it locks before resolving; the correction starts now.
+        if threading.current_thread().name == "editor":
+            saving.set()
+            threading.Event().wait(1.0)
+        return real_resolve(refs)
+
+    monkeypatch.setattr(services, "citations_resolve", resolve_slowly)
+
+    def edit():
+        try:
+            mine = Actor.objects.get(pk=page.pk)
+            page_save(page=mine, body=body + "\nMore. [@ric]\n", user=None)
+            outcomes["editor"] = "saved"
+        except Exception as error:  # noqa: BLE001 - the outcome is the test
+            outcomes["editor"] = repr(error)
+        finally:
+            connection.close()
+
+    def correct():
+        try:
+            assert saving.wait(10)
+            corrected = type(source).objects.get(pk=source.pk)
+            corrected.text = corrected.text.replace(typo, fixed)
+            source_save(source=corrected, user=None, change_reason="Typo")
+            outcomes["corrector"] = "saved"
+        except Exception as error:  # noqa: BLE001
+            outcomes["corrector"] = repr(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=edit, name="editor"), threading.Thread(target=correct)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert outcomes == {"editor": "saved", "corrector": "saved"}
+    assert Actor.objects.get(pk=page.pk).body == body.replace(typo, fixed) + "\nMore. [@ric]\n"
