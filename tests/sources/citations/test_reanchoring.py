@@ -109,7 +109,9 @@ def test_a_corrected_passage_is_requoted_with_one_history_row(typo, fixed, metho
 def test_only_a_changed_quote_is_reported_as_requoted():
     source = SourceFactory()
     moved, lost = cite(source, QUOTE), cite(source, "led by President Najibullah")
-    report = retext(source, "Background. " + SAMPLE_TEXT.replace("led by President Najibullah", "led by him"))
+    report = retext(
+        source, "Background. " + SAMPLE_TEXT.replace("led by President Najibullah", "led by him")
+    )
     assert (report.moved, report.orphaned, report.requotes) == (1, 1, [])
     assert {moved.pk, lost.pk} == set(Citation.objects.values_list("pk", flat=True))
 
