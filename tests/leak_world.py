@@ -154,7 +154,7 @@ def _public_pages(curator, writer):
         slug="open-person",
         summary="A public person.",
         body=(
-            f"Open Person led [[LEAK Hidden Faction|an armed group]]. {open_cite('Its first')}\n\n"
+            f"Open Person led [[LEAK Hidden Faction|an armed group]]. {open_cite('Its first council met')}\n\n"
             f"He met [[Secret Name]] in Mazar. {open_cite('A second council met in Mazar')}"
         ),
     )
@@ -191,14 +191,14 @@ def _public_pages(curator, writer):
             writer,
             title=f"Public filler {n}",
             slug=f"open-filler-{n}",
-            body=f"A filler. {open_cite('In 1992')}",
+            body=f"A filler. {open_cite('In 1992 the northern coalition')}",
         )
     return person, faction, event
 
 
 def _gone_pages(curator, writer):
     """A page published then withdrawn, and one published then deleted: both hidden now."""
-    body = f"LEAK gone body. {open_cite('In 1992')}"
+    body = f"LEAK gone body. {open_cite('In 1992 the northern coalition')}"
     withdrawn = _published(
         ActorFactory,
         curator,
@@ -269,7 +269,7 @@ def build(monkeypatch) -> dict:
     _relate(
         ParticipationFactory,
         writer,
-        "western militia",
+        "the western militia",
         event=event,
         actor=None,
         faction=hidden_faction,
