@@ -131,6 +131,11 @@ def short_quote(quote: str) -> str:
     return ""
 
 
+def escape_quote(text: str) -> str:
+    """Quoted words as they are written inside a citation's double quotes."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def format_ref(ref: CitationRef) -> str:
     """ref written back as canonical markup, e.g. '[@key, p. 3 "quoted words"]'."""
     if not _KEY.fullmatch(ref.key) or _LOCATOR.fullmatch(ref.locator) is None:
@@ -139,7 +144,7 @@ def format_ref(ref: CitationRef) -> str:
     if ref.locator.strip():
         text += ", " + ref.locator.strip()
     if ref.quote:
-        text += ' "' + ref.quote.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        text += ' "' + escape_quote(ref.quote) + '"'
     return text + "]"
 
 

@@ -13,7 +13,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from sources.citations import anchoring
-from sources.citations.syntax import CitationRef, CitationSyntaxError, find_groups
+from sources.citations.syntax import (
+    CitationRef,
+    CitationSyntaxError,
+    escape_quote,
+    find_groups,
+    format_ref,
+)
 from sources.models import Source
 from sources.services import citations_resolve
 from wiki.markup import parse as markup
@@ -78,8 +84,18 @@ class QuoteCheck:
         """The citation rewritten with the closest passage, ready to paste ("" if none)."""
         if not self.closest:
             return ""
-        locator = f", {self.ref.locator}" if self.ref.locator else ""
-        return f'[@{self.ref.key}{locator} "{self.closest}"]'
+        # Written as the syntax reads it: a double quote inside the passage is escaped.
+        return format_ref(CitationRef(self.ref.key, self.ref.locator, self.closest))
+
+    @property
+    def typed_quote(self) -> str:
+        """The quote as it stands in the body (escaped), for "Use this passage" to find."""
+        return escape_quote(self.ref.quote)
+
+    @property
+    def closest_markup(self) -> str:
+        """The closest passage as it goes into the body (escaped)."""
+        return escape_quote(self.closest)
 
 
 # What a check reads of a source: its text, and what a reference names it by.
