@@ -85,7 +85,7 @@ def test_citations_are_not_added_or_edited_by_hand(curator_client):
 
 def test_a_citation_a_page_uses_cannot_be_deleted(curator_client):
     SourceFactory(key="ric")
-    page_save(page=ActorFactory(), body='X. [@ric "President Najibullah"]', user=None)
+    page_save(page=ActorFactory(), body='X. [@ric "led by President Najibullah"]', user=None)
     used, unused = _citation_in("ric"), CitationFactory()
     assert curator_client.get(admin_url("citation", "delete", used.pk)).status_code == 403
     assert curator_client.get(admin_url("citation", "delete", unused.pk)).status_code == 200

@@ -291,11 +291,11 @@ def test_text_that_loses_a_passage_orphans_it_and_says_so(editor_client):
 
 
 def test_line_endings_from_the_browser_change_nothing(editor_client):
-    source = SourceFactory(key="ric", text="First line.\nSecond line.")
-    page_save(page=ActorFactory(), body='A. [@ric "Second line"]', user=None)
-    response = edit(editor_client, source, text="First line.\r\nSecond line.")
+    source = SourceFactory(key="ric", text="First line.\nThe second line here.")
+    page_save(page=ActorFactory(), body='A. [@ric "The second line here"]', user=None)
+    response = edit(editor_client, source, text="First line.\r\nThe second line here.")
     source.refresh_from_db()
-    assert source.text == "First line.\nSecond line."
+    assert source.text == "First line.\nThe second line here."
     assert "anchored again" not in response.content.decode()
     assert Citation.objects.get().history.count() == 1
 
