@@ -136,7 +136,7 @@ _MESSAGE = re.compile(r'<li[^>]*class="[^"]*message[^"]*"[^>]*>(.*?)</li>', re.D
 
 def messages_of(html: str) -> list[str]:
     """The text of the flash messages a page shows."""
-    return [re.sub(r"<[^>]+>|\s+", " ", found).strip() for found in _MESSAGE.findall(html)]
+    return [" ".join(re.sub(r"<[^>]+>", " ", found).split()) for found in _MESSAGE.findall(html)]
 
 
 class Browser:
