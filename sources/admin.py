@@ -62,7 +62,8 @@ class StaleEditCheckMixin:
     not_merged = frozenset({"is_public"})  # the published box goes through the publish service
 
     def __init__(self, *args, **kwargs):
-        instance, bound = kwargs.get("instance"), bool(args and args[0] is not None)
+        instance = kwargs.get("instance")
+        bound = (args[0] if args else kwargs.get("data")) is not None
         base = None
         if instance is not None and instance.pk is not None and not bound:
             # The revision the form shows; an old revision shown to revert to starts from the

@@ -82,10 +82,6 @@ class EditConflict(Exception):
         self.their_body, self.our_body, self.fields = their_body, our_body, fields
 
 
-# A curator's flags: an editor's form never carries them, and a curator's action nothing else.
-PAGE_FLAGS = ("is_public", "is_locked", "lock_reason")
-
-
 def _carried_fields(obj, fields, *, body_given: bool = False, tags=None) -> list[str]:
     """The fields this write carries, by attname: all of them by default, else the ones named,
     with the body when one is given and the tags when they are."""

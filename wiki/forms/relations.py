@@ -36,7 +36,8 @@ class RelationForm(ServiceErrorsMixin, forms.ModelForm):
         help_texts = {"evidence": EVIDENCE_HELP, "start": EDTF_HELP, "end": EDTF_HELP}
 
     def __init__(self, *args, **kwargs):
-        instance, bound = kwargs.get("instance"), bool(args and args[0] is not None)
+        instance = kwargs.get("instance")
+        bound = (args[0] if args else kwargs.get("data")) is not None
         base = None
         if instance is not None and instance.pk is not None and not bound:
             # The form carries the revision it shows (a save may come in between).
