@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from sources.models import Citation, CitationUse, Mention
+from sources.services import source_save
 from tests.factories import (
     ActorFactory,
     EventFactory,
@@ -357,9 +358,9 @@ def test_unpublish_and_lock_actions_record_their_reason(curator_client):
 def test_publish_action_reports_a_page_whose_citations_no_longer_hold(curator_client):
     source = SourceFactory(key="ric-1999")
     actor = ActorFactory(is_public=False)
-    page_save(page=actor, body='X. [@ric-1999 "President Najibullah"]', user=None)
+    page_save(page=actor, body='X. [@ric-1999 "led by President Najibullah"]', user=None)
     source.text = "A text that was corrected."
-    source.save()
+    source_save(source=source, user=None)  # the passage is orphaned
     response = curator_client.post(
         admin_url("actor", "changelist"),
         {"action": "publish", "_selected_action": [actor.pk]},
@@ -412,7 +413,7 @@ def test_deleting_a_page_in_the_admin_forgets_its_derived_rows(curator_client, b
     SourceFactory(key="ric")
     actor = page_save(
         page=ActorFactory(slug="gone", title="Gone Person", aliases="Gone"),
-        body='Was here. [@ric "Najibullah"] See [[Elsewhere]].',
+        body='Was here. [@ric "led by President Najibullah"] See [[Elsewhere]].',
         user=None,
     )
     of_actor = {"content_type": ContentType.objects.get_for_model(Actor), "object_id": actor.pk}
@@ -480,12 +481,12 @@ def test_publish_action_names_every_blocker_of_each_page(curator_client):
     SourceFactory(key="unpublished", is_public=False)
     whole = draft("actor", "The alliance was formed. [@ric]")
     orphaned = draft("actor", 'He led it. [@ric "head of the Jamiat-e Islami Party"]')
-    Citation.objects.filter(quote__startswith="head of").update(status=Citation.Status.ORPHANED)
     everything = draft(
         "actor",
         'He led it. [@ric "head of the Jamiat-e Islami Party"] It grew. [@ric] '
         'It split. [@unpublished "the Northern Alliance was established"] Nobody knows why.',
     )
+    Citation.objects.filter(quote__startswith="head of").update(status=Citation.Status.ORPHANED)
     pages = [whole, orphaned, everything]
     blockers = {page.pk: publish_blockers(page) for page in pages}
     assert all(blockers.values())

@@ -45,9 +45,9 @@ A = CitationRef("a", quote=OLD)
         ),
         # Within a group, only the citation named; its neighbours stay byte for byte.
         (
-            f'[@b  "x y z" ; @a,p. 3 "{OLD}";@c]',
+            f'[@b  "the x y z words" ; @a,p. 3 "{OLD}";@c]',
             {CitationRef("a", "p. 3", OLD): NEW},
-            f'[@b  "x y z" ; @a,p. 3 "{NEW}";@c]',
+            f'[@b  "the x y z words" ; @a,p. 3 "{NEW}";@c]',
         ),
         # Another source's citation of the same words is not this one.
         (f'[@b "{OLD}"]', {A: NEW}, f'[@b "{OLD}"]'),
@@ -55,10 +55,14 @@ A = CitationRef("a", quote=OLD)
         (f"[@a “{OLD}”]", {A: 'the ”end” and "more"'}, '[@a “the \\”end\\” and "more"”]'),
         (
             '[@a "say \\"so\\" here"]',
-            {CitationRef("a", quote='say "so" here'): "said"},
-            '[@a "said"]',
+            {CitationRef("a", quote='say "so" here'): "said so right here"},
+            '[@a "said so right here"]',
         ),
-        ('[@a "x"]', {CitationRef("a", quote="x"): 'a "b" c\\d'}, '[@a "a \\"b\\" c\\\\d"]'),
+        (
+            f'[@a "{OLD}"]',
+            {A: 'a "b" c\\d and more'},
+            '[@a "a \\"b\\" c\\\\d and more"]',
+        ),
         # The new words go on one line: a paragraph break inside would end the citation.
         (f'[@a "{OLD}"]', {A: "new\n\nwords  here"}, '[@a "new words here"]'),
         # Links, escaped brackets and unreadable groups are left alone.
@@ -75,7 +79,10 @@ def test_requote(text, changes, expected):
     assert requote(text, changes) == expected
 
 
-@pytest.mark.parametrize("words", [NEW, 'with "marks"', "back\\slash", "“curly”", "a ] b ; c"])
+@pytest.mark.parametrize(
+    "words",
+    [NEW, 'words with "marks" in', "a back\\slash in it", "“curly” words here", "a ] b ; c and d"],
+)
 def test_requoted_words_read_back_as_written(words):
     group = requote(f'[@a, p. 2 "{OLD}"; @b]', {CitationRef("a", "p. 2", OLD): words})
     assert parse_group(group) == [CitationRef("a", "p. 2", words), CitationRef("b")]

@@ -42,7 +42,7 @@ def test_page_save_anchors_typed_quotes_to_the_passage_as_it_stands():
 def test_page_save_reuses_an_identical_citation():
     SourceFactory(key="ric")
     first, second = ActorFactory(), ActorFactory()
-    body = 'A sentence. [@ric "President Najibullah"]'
+    body = 'A sentence. [@ric "led by President Najibullah"]'
     page_save(page=first, body=body, user=None)
     page_save(page=second, body=body, user=None)
     assert Citation.objects.count() == 1
@@ -68,17 +68,17 @@ def test_an_unknown_source_key_is_refused_by_name():
 def test_a_refused_save_changes_nothing():
     SourceFactory(key="ric")
     actor = ActorFactory(body="Old body.")
-    page_save(page=actor, body='Good. [@ric "President Najibullah"]', user=None, tags=["kept"])
+    page_save(page=actor, body='Good. [@ric "led by President Najibullah"]', user=None, tags=["kept"])
     history_before = actor.history.count()
     citations_before = Citation.objects.count()
     with pytest.raises(ValidationError):
         page_save(page=actor, body='Bad. [@ric "not in the text"]', user=None, tags=["lost"])
     actor.refresh_from_db()
-    assert actor.body == 'Good. [@ric "President Najibullah"]'
+    assert actor.body == 'Good. [@ric "led by President Najibullah"]'
     assert actor.history.count() == history_before
     assert Citation.objects.count() == citations_before
     assert list(actor.tags.names()) == ["kept"]
-    assert uses_of(actor) == ["President Najibullah"]
+    assert uses_of(actor) == ["led by President Najibullah"]
 
 
 def test_page_save_indexes_title_and_aliases():
@@ -130,7 +130,7 @@ def test_a_fully_sourced_page_with_public_sources_can_be_published():
     from wiki.services import page_publish
 
     SourceFactory(key="ric")
-    actor = page_save(page=ActorFactory(is_public=False), body='A. [@ric "Najibullah"]', user=None)
+    actor = page_save(page=ActorFactory(is_public=False), body='A. [@ric "led by President Najibullah"]', user=None)
     page_publish(page=actor, user=None)
     actor.refresh_from_db()
     assert actor.is_public
@@ -140,8 +140,8 @@ def test_a_fully_sourced_page_with_public_sources_can_be_published():
 @pytest.mark.parametrize(
     ("body", "source_public", "blocker"),
     [
-        ('Sourced. [@ric "Najibullah"] Unsourced.', True, "no citation"),
-        ('Sourced. [@ric "Najibullah"]', False, "not published"),
+        ('Sourced. [@ric "led by President Najibullah"] Unsourced.', True, "no citation"),
+        ('Sourced. [@ric "led by President Najibullah"]', False, "not published"),
         ("Sourced by the whole document only. [@ric]", True, "names the whole document"),
     ],
 )
@@ -162,7 +162,7 @@ def test_publishing_is_refused_while_a_cited_passage_is_orphaned():
     from wiki.services import page_publish
 
     source = SourceFactory(key="ric")
-    actor = page_save(page=ActorFactory(is_public=False), body='A. [@ric "Najibullah"]', user=None)
+    actor = page_save(page=ActorFactory(is_public=False), body='A. [@ric "led by President Najibullah"]', user=None)
     source.text = "Rewritten."
     source_save(source=source, user=None)
     with pytest.raises(ValidationError) as raised:
@@ -176,7 +176,7 @@ def test_a_publish_refusal_lists_every_blocker_at_once_and_changes_nothing():
 
     moved = SourceFactory(key="ric")
     SourceFactory(key="private", is_public=False)
-    body = 'Moved. [@ric "Najibullah"] Private. [@private "Dostum"] Unsourced.'
+    body = 'Moved. [@ric "led by President Najibullah"] Private. [@private "General Abdul Rashid Dostum"] Unsourced.'
     actor = page_save(page=ActorFactory(is_public=False), body=body, user=None)
     moved.text = "Rewritten."
     source_save(source=moved, user=None)

@@ -57,7 +57,7 @@ def row_counts() -> dict[str, int]:
 def test_a_run_leaves_no_rows_behind():
     # Committed rows beforehand, so that a rollback which went too far would show as well.
     SourceFactory(key="ric")
-    page_save(page=ActorFactory(), body='Cited. [@ric "President Najibullah"]', user=None)
+    page_save(page=ActorFactory(), body='Cited. [@ric "led by President Najibullah"]', user=None)
     before = row_counts()
     benchmark()
     assert row_counts() == before

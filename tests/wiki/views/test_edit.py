@@ -264,7 +264,7 @@ def test_preview_renders_the_body_and_saves_nothing(editor_client, source):
     html = str(preview.html)
     assert "citation-needed" in html and 'class="footnote-ref"' in html
     assert 'class="wikilink new"' in html and "/new/?title=Nobody+Yet" in html
-    assert preview.coverage.total == 3 and preview.coverage.sourced == 2
+    assert preview.coverage.total == 3 and preview.coverage.sourced == 1
     [reference] = preview.references
     assert reference.check.status == "anchored" and reference.check.passage == QUOTE
     page_html = response.content.decode()
