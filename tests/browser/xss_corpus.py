@@ -67,6 +67,11 @@ def _citable_locator(payload: str) -> bool:
     return not any(char in payload for char in '";]“”')
 
 
+def quoted(payload: str) -> str:
+    """A payload as a line of the corpus source: a passage (three words at least) around it."""
+    return f"The line reads {payload} here"
+
+
 def cite(quote: str, locator: str = "") -> str:
     """A citation of the corpus source quoting `quote`, written as an editor would."""
     return format_ref(CitationRef(KEY, locator, quote))
@@ -133,7 +138,7 @@ def _sources(writers) -> list[Source]:
     symbols, languages, urls, reasons = packed(100), packed(35), _urls(), packed(100)
     main = source_save(source=Source(key=KEY, title="Corpus", text=SAMPLE_TEXT), user=writers[0])
     main.notes = "\n".join(PAYLOADS)
-    main.text = SAMPLE_TEXT + "\n\n" + "\n".join(PAYLOADS)
+    main.text = SAMPLE_TEXT + "\n\n" + "\n".join(quoted(payload) for payload in PAYLOADS)
     sources = [main]
     for i in range(1, max(len(symbols), len(languages))):
         sources.append(Source(key=f"xss-{i}", text=SAMPLE_TEXT))
@@ -169,7 +174,9 @@ def body_with_payloads() -> str:
         links = ""
         if "[" not in payload and "]" not in payload:
             links = f" [[{payload}]] [[{KEY_TITLE}|{payload}]]"
-        paragraphs.append(f"{payload}{links} {cite(payload, nth(locators, i % len(locators)))}")
+        paragraphs.append(
+            f"{payload}{links} {cite(quoted(payload), nth(locators, i % len(locators)))}"
+        )
     return "\n\n".join(paragraphs)
 
 
@@ -182,7 +189,7 @@ def _entries(model, writers, count, *, fields, tags=()) -> list:
     reasons, entries = packed(100), []
     for i in range(count):
         entry = model(title=f"{model.__name__} {i}", slug=f"xss-{model.url_segment}-{i}")
-        entry.body = f"Plain. {cite('Northern Alliance')}"
+        entry.body = f"Plain. {cite('the Northern Alliance was established')}"
         user = writers[i % len(writers)]
         if i == 0:
             entry = page_save(page=entry, user=user)
@@ -221,7 +228,8 @@ def _relations(writers, actors, factions, events) -> list:
     """One of each relation, with every payload quoted (and as locator) in its evidence."""
     locators = [p for p in PAYLOADS if len(p) <= 100 and _citable_locator(p)]
     evidence = " ".join(
-        cite(payload, nth(locators, i % len(locators))) for i, payload in enumerate(PAYLOADS)
+        cite(quoted(payload), nth(locators, i % len(locators)))
+        for i, payload in enumerate(PAYLOADS)
     )
     relations = [
         Membership(actor=actors[0], faction=factions[0], role=Membership.Role.LEADER),
