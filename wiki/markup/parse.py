@@ -163,6 +163,11 @@ def _read(
             f"The page has {lines:,} lines, more than the {MAX_LINES:,} a page may hold: split "
             "it into several pages"
         )
+    # Far too many citations are refused before the (costly) parse; a body near the limit is
+    # counted exactly below. Twice the limit leaves room for [@ in code and escaped brackets.
+    opened = body.count("[@")
+    if opened > 2 * MAX_CITATIONS:
+        _refuse_citation_count(opened)
     tokens = _tokens(body, passages=passages)
     _refuse_deep_nesting(tokens)
     links: dict[str, None] = {}
@@ -175,11 +180,15 @@ def _read(
             citations.update(dict.fromkeys(child.meta["refs"]))
             cited += len(child.meta["refs"])
     if cited > MAX_CITATIONS:
-        raise MarkupError(
-            f"The page has {cited:,} citations, more than the {MAX_CITATIONS:,} a page may "
-            "hold: split it into several pages"
-        )
+        _refuse_citation_count(cited)
     return tokens, tuple(links), tuple(citations)
+
+
+def _refuse_citation_count(cited: int):
+    raise MarkupError(
+        f"The page has {cited:,} citations, more than the {MAX_CITATIONS:,} a page may "
+        "hold: split it into several pages"
+    )
 
 
 def _tokens(body: str, *, passages: bool) -> list[Token]:
