@@ -154,7 +154,8 @@ def _public_pages(curator, writer):
         slug="open-person",
         summary="A public person.",
         body=(
-            f"Open Person led [[LEAK Hidden Faction|an armed group]]. {open_cite('Its first council met')}\n\n"
+            "Open Person led [[LEAK Hidden Faction|an armed group]]. "
+            f"{open_cite('Its first council met')}\n\n"
             f"He met [[Secret Name]] in Mazar. {open_cite('A second council met in Mazar')}"
         ),
     )

@@ -144,7 +144,10 @@ def world():
     """One of everything a URL can name, each with a history row where it keeps one."""
     source = SourceFactory(key="ric")
     actor = page_save(
-        page=ActorFactory(slug="a", title="A"), body='X. [@ric "led by President Najibullah"]', user=None, tags=["t"]
+        page=ActorFactory(slug="a", title="A"),
+        body='X. [@ric "led by President Najibullah"]',
+        user=None,
+        tags=["t"],
     )
     faction, other, event = FactionFactory(slug="f"), FactionFactory(), EventFactory()
     for relation in (

@@ -68,7 +68,9 @@ def test_an_unknown_source_key_is_refused_by_name():
 def test_a_refused_save_changes_nothing():
     SourceFactory(key="ric")
     actor = ActorFactory(body="Old body.")
-    page_save(page=actor, body='Good. [@ric "led by President Najibullah"]', user=None, tags=["kept"])
+    page_save(
+        page=actor, body='Good. [@ric "led by President Najibullah"]', user=None, tags=["kept"]
+    )
     history_before = actor.history.count()
     citations_before = Citation.objects.count()
     with pytest.raises(ValidationError):
@@ -130,7 +132,11 @@ def test_a_fully_sourced_page_with_public_sources_can_be_published():
     from wiki.services import page_publish
 
     SourceFactory(key="ric")
-    actor = page_save(page=ActorFactory(is_public=False), body='A. [@ric "led by President Najibullah"]', user=None)
+    actor = page_save(
+        page=ActorFactory(is_public=False),
+        body='A. [@ric "led by President Najibullah"]',
+        user=None,
+    )
     page_publish(page=actor, user=None)
     actor.refresh_from_db()
     assert actor.is_public
@@ -162,7 +168,11 @@ def test_publishing_is_refused_while_a_cited_passage_is_orphaned():
     from wiki.services import page_publish
 
     source = SourceFactory(key="ric")
-    actor = page_save(page=ActorFactory(is_public=False), body='A. [@ric "led by President Najibullah"]', user=None)
+    actor = page_save(
+        page=ActorFactory(is_public=False),
+        body='A. [@ric "led by President Najibullah"]',
+        user=None,
+    )
     source.text = "Rewritten."
     source_save(source=source, user=None)
     with pytest.raises(ValidationError) as raised:
@@ -176,7 +186,10 @@ def test_a_publish_refusal_lists_every_blocker_at_once_and_changes_nothing():
 
     moved = SourceFactory(key="ric")
     SourceFactory(key="private", is_public=False)
-    body = 'Moved. [@ric "led by President Najibullah"] Private. [@private "General Abdul Rashid Dostum"] Unsourced.'
+    body = (
+        'Moved. [@ric "led by President Najibullah"] '
+        'Private. [@private "General Abdul Rashid Dostum"] Unsourced.'
+    )
     actor = page_save(page=ActorFactory(is_public=False), body=body, user=None)
     moved.text = "Rewritten."
     source_save(source=moved, user=None)

@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 def cited_page(title, **fields):
     """A page that may be published: every statement cited from a public source."""
     SourceFactory(key="ric")
-    return page(title, body=f'{title} led the defence. [@ric "led by President Najibullah"]', **fields)
+    return page(
+        title, body=f'{title} led the defence. [@ric "led by President Najibullah"]', **fields
+    )
 
 
 def test_saving_a_page_indexes_its_new_title_and_forgets_the_old():
