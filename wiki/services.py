@@ -5,12 +5,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from sources.citations.syntax import CitationSyntaxError, parse_evidence
+from sources.common.history import merging
 from sources.common.history.revert import refuse_unless_latest
 from sources.common.models import format_tags
 from sources.common.permissions import can_curate, refuse_if_locked, refuse_unless
 from sources.models import Citation, CitationUse
 from sources.services import citation_uses_replace, citations_resolve, sources_share_lock
-from wiki import merging, names
+from wiki import names
 from wiki.markup import parse as markup
 from wiki.mentions.index import (
     entry_keys,

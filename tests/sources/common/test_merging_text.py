@@ -1,6 +1,6 @@
 import pytest
 
-from wiki.merging import merge_fields, merge_text
+from sources.common.history.merging import merge_fields, merge_text
 
 BASE = "First paragraph.\n\nSecond paragraph.\n\nThird paragraph.\n"
 
