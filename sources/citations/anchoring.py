@@ -4,12 +4,11 @@ The search runs exact, then normalised (white space, case, and the kinds of quot
 apostrophe and dash that sources.common.folding holds), then between the passage's old
 context, then (on request) fuzzy. Offsets are always into the original text.
 
-Every call does a bounded amount of work whatever the text and the quote: the normalised search
-is a plain substring search in a folded copy of the text (linear, where a regular expression
-backtracked for seconds over a repetitive text), at most MAX_SPANS places are ranked, and the
-fuzzy search scores a few windows placed by exact pieces of the quote instead of sliding the
-quote over the whole text (a 2,000-character quote took 80 s over a repetitive 1 MB source).
-A passage the bounded search cannot place is "not found", and has no closest passage.
+Every call does bounded work whatever the text and quote: the normalised search is a plain
+substring search in a folded copy of the text (a regular expression backtracked for seconds over
+a repetitive text), at most MAX_SPANS places are ranked, and the fuzzy search scores a few
+windows placed by exact pieces of the quote, never sliding it over the whole text (80 s for a
+2,000-character quote over 1 MB). What it cannot place is "not found", with no closest passage.
 """
 
 import re
@@ -27,8 +26,7 @@ from sources.common.folding import APOSTROPHES, DASHES, DOUBLE_QUOTES
 MAX_SPANS = 1000
 # At most this many passages between an old prefix and suffix are compared with the quote.
 MAX_CONTEXT_PASSAGES = 100
-# A quote longer than this is not looked for fuzzily: twice what the citation syntax accepts,
-# for passages quoted before that limit.
+# A quote longer than this is not looked for fuzzily (twice what the citation syntax accepts).
 MAX_FUZZY_QUOTE = 2000
 # rapidfuzz slides a quote of up to this length over a text of up to DIRECT_TEXT characters in
 # a few milliseconds; longer quotes or texts are placed by pieces of the quote instead.
@@ -38,11 +36,10 @@ DIRECT_QUOTE, DIRECT_TEXT = 256, 8000
 # scored, for at most FUZZY_SECONDS.
 FUZZY_PIECES, PIECE_HITS, FUZZY_WINDOWS, FUZZY_SECONDS = 32, 64, 8, 0.15
 
-# Folding, one character for one, as sources.common.folding.quote_form_in_place folds (each
-# kind of quote mark, apostrophe and dash as its plain form, lower case), by one substitution
-# of a constant per kind: a function called for each character took a second over a text of a
-# million curly apostrophes. Besides, every kind of white space is a space, a word-final sigma a
-# sigma, and "İ" the "i" that Python's case-insensitive matching takes it for.
+# Folding, one character for one, as sources.common.folding.quote_form_in_place folds (quote
+# marks, apostrophes and dashes plain, lower case), by one substitution per kind (a function per
+# character took a second over a million curly apostrophes); every white space is a space, a
+# word-final sigma a sigma, and "İ" the "i" that Python's case-insensitive matching takes it for.
 _KINDS = [
     (re.compile(f"[{re.escape(kind[1:])}]"), kind[0])
     for kind in (DOUBLE_QUOTES, APOSTROPHES, DASHES)
@@ -243,8 +240,8 @@ def _best_window(haystack: str, needle: str, cutoff: float) -> tuple[int, int, f
 
 
 def _likely_places(haystack: str, needle: str) -> list[int]:
-    """Where needle may start in haystack, best first: the places most of its exact pieces agree
-    on. A piece found more than PIECE_HITS times counts only if no piece is rarer."""
+    """Where needle may start in haystack, best first: where most of its exact pieces agree
+    (a piece found more than PIECE_HITS times counts only if no piece is rarer)."""
     size = max(3, min(8, len(needle) // 6))
     offsets = range(0, len(needle) - size + 1, size)
     offsets = offsets[:: max(1, -(-len(offsets) // FUZZY_PIECES))]  # at most FUZZY_PIECES, spread
@@ -270,8 +267,8 @@ def _likely_places(haystack: str, needle: str) -> list[int]:
 
 
 def _align(haystack: str, needle: str, place: int) -> tuple[int, int, float]:
-    """The window near place most like needle, by fuzz.ratio alone: its start coarsely, then ever
-    more finely, then each end in turn. About a hundred comparisons whatever the haystack."""
+    """The window near place most like needle: its start ever more finely, then each end in
+    turn, by fuzz.ratio alone. About a hundred comparisons whatever the haystack."""
     length, last = len(needle), len(haystack)
 
     def score(start: int, end: int) -> float:
@@ -337,8 +334,7 @@ class _Fold:
 
 
 class _Runs:
-    """The runs of one chunk: where each starts and ends in the original, and its one character
-    stands in the folded text."""
+    """The runs of one chunk: each one's start and end in the original, its place when folded."""
 
     def __init__(self, start: int, folded_start: int, spans: list[tuple[int, int]]):
         self.start, self.folded_start = start, folded_start
@@ -354,8 +350,7 @@ class _Runs:
 
 @lru_cache(maxsize=4)
 def _folded(text: str) -> _Fold:
-    """text as anchoring compares it: quote marks, apostrophes and dashes plain, lower case, and
-    each run of white space or of dashes one character."""
+    """text as anchoring compares it: marks and dashes plain, lower case, runs as one character."""
     same_length = _same_length(text)
     pieces, starts, folded_starts, start, folded = [], [], [], 0, 0
     while start < len(same_length) or not starts:
