@@ -17,6 +17,7 @@ from sources.common.models import format_tags
 from sources.common.permissions import CURATORS, EDITORS
 from sources.models import Source
 from sources.services import source_save
+from wiki.demo.claims import claim_edits, wanted_claims
 from wiki.mentions.index import mentions_rebuild_sources
 from wiki.models import Actor, Event, Faction, FactionRelation, Membership, Participation
 from wiki.search.index import search_index_fill_missing
@@ -72,6 +73,8 @@ def _load_source(item: dict, report: LoadReport) -> None:
         "text": (DEMO_DIR / "corpus" / item["file"]).read_text(encoding="utf-8"),
         "notes": item.get("notes", ""),
         "is_public": True,
+        "reliability": item.get("reliability", ""),
+        "reliability_reason": item.get("reliability_reason", ""),
     }
     source = Source.objects.filter(key=item["key"]).first() or Source(key=item["key"])
     tags = item.get("tags", [])
@@ -82,20 +85,8 @@ def _load_source(item: dict, report: LoadReport) -> None:
         source_save(source=source, user=None, change_reason=REASON, tags=tags)
 
 
-ENTRY_FIELDS = (
-    "summary",
-    "born",
-    "died",
-    "founded",
-    "dissolved",
-    "kind",
-    "start",
-    "end",
-    "place",
-    "latitude",
-    "longitude",
-    "fatalities",
-)
+# The entry's own fields; its facts (born, died, start, place…) come from its claims.
+ENTRY_FIELDS = ("summary", "kind", "latitude", "longitude")
 
 
 def _load_entry(model, item: dict, report: LoadReport) -> None:
@@ -109,13 +100,23 @@ def _load_entry(model, item: dict, report: LoadReport) -> None:
     for name in ("latitude", "longitude"):
         if name in values:  # TOML gives floats; the model stores exact decimals
             values[name] = Decimal(str(values[name]))
+    wanted = wanted_claims(item)
     page = model.objects.filter(slug=item["slug"]).first() or model(slug=item["slug"])
     tags = item.get("tags", [])
-    changed = _differs(page, values, tags)
+    edits = claim_edits(page, wanted)
+    changed = _differs(page, values, tags) or bool(edits)
     _record(report, model._meta.verbose_name_plural, page, changed)
+    _record_claims(report, edits, unchanged=len(wanted) - sum(not e.delete for e in edits))
     if changed:
         _apply(page, values)
-        page_save(page=page, user=None, change_reason=REASON, tags=tags)
+        page_save(page=page, user=None, change_reason=REASON, tags=tags, claims=edits)
+
+
+def _record_claims(report: LoadReport, edits, unchanged: int) -> None:
+    for edit in edits:
+        report.count("changed" if edit.delete else "created", "claims")
+    for _ in range(unchanged):
+        report.count("unchanged", "claims")
 
 
 def _load_relation(model, lookup: dict, values: dict, report: LoadReport) -> None:
