@@ -7,7 +7,11 @@ The pieces the wiki's admin shares live in sources.common.admin_base (and are fo
 the team's accounts have their own narrow admin, in accounts_admin.
 """
 
+from copy import copy
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html
@@ -28,16 +32,17 @@ from sources.common.admin_base import (  # noqa: F401 - the wiki's admin imports
     edtf_column,
     record_fieldset,
 )
+from sources.common.history.merging import ConflictingEdit, latest_history_id, merge_edit
 from sources.models import Citation, Source
 from sources.publishing import source_publish
-from sources.services import source_save
+from sources.services import citation_grade, protection_errors, source_save
 
 
 class CitationInline(admin.TabularInline):
     """The passages cited from this source, read-only: citations are made by citing them."""
 
     model = Citation
-    fields = ("passage", "locator", "status", "start", "end")
+    fields = ("passage", "locator", "credibility", "status", "start", "end")
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -74,6 +79,24 @@ class SourceAdminForm(TaggedAdminForm):
         # Browsers post a textarea's lines ending in CRLF; the text is kept, and merged, in LF.
         return (self.cleaned_data.get("text") or "").replace("\r\n", "\n").replace("\r", "\n")
 
+    def clean(self):
+        # Protection is checked against the row as it stands: the save writes the published
+        # flag only after the other fields, and the publish service never publishes a
+        # protected source.
+        cleaned = super().clean()
+        if "is_protected" in cleaned:
+            stored = (
+                Source.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
+            )
+            probe = copy(self.instance)
+            probe.key = cleaned.get("key") or self.instance.key
+            probe.is_protected = cleaned["is_protected"]
+            probe.is_public = cleaned.get("is_public", False) or bool(stored and stored.is_public)
+            was_protected = bool(stored and stored.is_protected)
+            for error in protection_errors(probe, was_protected=was_protected):
+                self.add_error("is_protected", error)
+        return cleaned
+
 
 @admin.register(Source)
 class SourceAdmin(TaggedServiceAdmin):
@@ -83,12 +106,16 @@ class SourceAdmin(TaggedServiceAdmin):
         "kind",
         "publisher",
         edtf_column("published", "date published"),
+        "reliability",
         "is_public",
+        "is_protected",
         "citation_count",
     )
     list_filter = (
         TagListFilter,
         "is_public",
+        "is_protected",
+        "reliability",
         "kind",
         decade_filter("published_earliest", "date published"),
         "updated_at",
@@ -99,7 +126,20 @@ class SourceAdmin(TaggedServiceAdmin):
         (None, {"fields": ("key", "title", "kind", "authors", "publisher", "published")}),
         ("Where to find it", {"fields": ("url", "document_symbol", "accessed", "language")}),
         ("Text", {"fields": ("text", "original")}),
-        (None, {"fields": ("tags", "is_public", "notes", "change_reason", "base_revision")}),
+        ("Grading", {"fields": ("reliability", "reliability_reason")}),
+        (
+            None,
+            {
+                "fields": (
+                    "tags",
+                    "is_public",
+                    "is_protected",
+                    "notes",
+                    "change_reason",
+                    "base_revision",
+                )
+            },
+        ),
         record_fieldset(),
     )
     inlines = [CitationInline]
@@ -136,15 +176,57 @@ class SourceAdmin(TaggedServiceAdmin):
         return not publish
 
 
-@admin.register(Citation)
-class CitationAdmin(SimpleHistoryAdmin):
-    """Citations are read here, not edited: pages make them, and re-anchoring keeps them right."""
+class CitationAdminForm(forms.ModelForm):
+    """A passage's credibility, the one thing of a citation a curator sets here, with the edit
+    summary and the revision the form was opened at (a grade that crossed another is refused)."""
 
-    list_display = ("source_key", "short_quote", "locator", "status", "use_count")
+    change_reason = forms.CharField(label="Edit summary", required=False, max_length=100)
+    base_revision = base_revision_field()
+
+    class Meta:
+        model = Citation
+        fields = ["credibility"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None and not self.is_bound:
+            self.fields["base_revision"].initial = latest_history_id(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        base = cleaned.get("base_revision")
+        current = Citation.objects.filter(pk=self.instance.pk).first()
+        if base is None or current is None:
+            return cleaned
+        ours = copy(current)
+        ours.credibility = cleaned.get("credibility")
+        try:
+            merge_edit(ours, current, base, ["credibility"])
+        except ConflictingEdit:
+            self.add_error(
+                "credibility",
+                "Someone graded this passage after you opened it: it now reads "
+                f"“{current.get_credibility_display() or 'not graded'}”. Save again to keep "
+                "yours.",
+            )
+            self.data = self.data.copy()  # saved again, the form applies the curator's grade
+            self.data[self.add_prefix("base_revision")] = latest_history_id(current)
+        except ValidationError as error:
+            self.add_error(None, error.messages)
+        return cleaned
+
+
+@admin.register(Citation)
+class CitationAdmin(StaleEditAdminMixin, SimpleHistoryAdmin):
+    """Citations are read here; only their credibility is set (through the grading service):
+    pages make citations, and re-anchoring keeps them right."""
+
+    list_display = ("source_key", "short_quote", "locator", "grade", "status", "use_count")
     list_display_links = ("short_quote",)
-    list_filter = ("status",)
+    list_filter = ("status", "credibility", "source__reliability")
     search_fields = ("quote", "source__key")
-    fields = (
+    form = CitationAdminForm
+    readonly_fields = (
         "source",
         "quote",
         "prefix",
@@ -156,7 +238,7 @@ class CitationAdmin(SimpleHistoryAdmin):
         "created_at",
         "passage_link",
     )
-    readonly_fields = fields
+    fields = (*readonly_fields, "credibility", "change_reason", "base_revision")
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("source").defer("source__text")
@@ -174,6 +256,10 @@ class CitationAdmin(SimpleHistoryAdmin):
     def use_count(self, citation):
         return citation.use_count
 
+    @admin.display(description="grade", ordering="credibility")
+    def grade(self, citation):
+        return citation.grade.label or "—"
+
     @admin.display(description="in the source viewer")
     def passage_link(self, citation):
         return format_html('<a href="{0}">{0}</a>', citation.get_absolute_url())
@@ -181,8 +267,14 @@ class CitationAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    def save_model(self, request, obj, form, change):
+        citation_grade(
+            citation=obj,
+            credibility=obj.credibility,
+            user=request.user,
+            change_reason=form.cleaned_data.get("change_reason", ""),
+            base_revision=StaleEditAdminMixin.base_revision(form),
+        )
 
     def has_delete_permission(self, request, obj=None):
         # A citation a page or relation still uses would vanish from it without a trace.

@@ -5,6 +5,7 @@ citations (sources/citations/forms.py); both are still found here under their ol
 """
 
 import itertools
+from copy import copy
 
 from django import forms
 from taggit.models import Tag
@@ -12,6 +13,7 @@ from taggit.models import Tag
 from sources import importing
 from sources.common.models import format_tags
 from sources.models import Source
+from sources.services import protection_errors
 
 EDTF_HELP = "EDTF: 1997, 1992-04, 2021-08-15, 1997~ (approximate), 1990/1992 (range)"
 # A tag is a word or two. Longer ones could outgrow taggit's 100-character slug column once it
@@ -77,7 +79,8 @@ class SourceForm(FocusFirstErrorMixin, forms.ModelForm):
         ("Document", ("key", "title", "kind", "authors", "publisher", "published")),
         ("Identifiers", ("document_symbol", "url", "accessed", "language")),
         ("Text", ("text",)),
-        ("For the team", ("notes", "tags")),
+        ("Grading", ("reliability", "reliability_reason")),
+        ("For the team", ("is_protected", "notes", "tags")),
     )
 
     text = forms.CharField(
@@ -109,10 +112,18 @@ class SourceForm(FocusFirstErrorMixin, forms.ModelForm):
             "accessed",
             "language",
             "text",
+            "reliability",
+            "reliability_reason",
+            "is_protected",
             "notes",
             "tags",
         ]
-        labels = {"key": "Key", "published": "Date published"}
+        labels = {
+            "key": "Key",
+            "published": "Date published",
+            "reliability_reason": "Why",
+            "is_protected": "Protected",
+        }
         help_texts = {
             "key": 'Short unique name used in citations, e.g. [@ric-1999-afg00001 "…"]: '
             "lower-case letters, digits, dots and hyphens.",
@@ -192,6 +203,18 @@ class SourceForm(FocusFirstErrorMixin, forms.ModelForm):
 
     def clean_text(self):
         return importing.normalise_newlines(self.cleaned_data.get("text", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        if "is_protected" in cleaned:
+            # The source as it stands (the published flag is a curator's, not this form's).
+            probe = copy(self.instance)
+            probe.key = cleaned.get("key") or probe.key
+            probe.is_protected = cleaned["is_protected"]
+            was_protected = bool(self.instance.pk and self.instance.is_protected)
+            for error in protection_errors(probe, was_protected=was_protected):
+                self.add_error("is_protected", error)
+        return cleaned
 
     def clean_tags(self):
         return validate_tags(self.cleaned_data["tags"])

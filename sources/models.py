@@ -8,6 +8,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from sources.citations.grading import CREDIBILITY_CHOICES, RELIABILITY_CHOICES, Grade
 from sources.common.models import (
     DatedModel,
     EDTFField,
@@ -67,7 +68,26 @@ class Source(TagSnapshotModel, DatedModel, TrackedModel):
     text = models.TextField(blank=True, help_text="The full text that citations anchor into.")
     original = models.FileField(upload_to="sources/", blank=True, help_text="The uploaded file.")
     is_public = models.BooleanField("published", default=False, db_index=True)
+    is_protected = models.BooleanField(
+        "protected",
+        default=False,
+        help_text="An interview or a leaked document whose identity must never reach the public: "
+        "never published, yet published pages may cite it. Visitors see “withheld source” and "
+        "its grade, nothing else of it.",
+    )
     notes = models.TextField(blank=True, help_text="Internal notes for the team; never public.")
+    reliability = models.CharField(
+        max_length=1,
+        choices=RELIABILITY_CHOICES,
+        blank=True,
+        help_text="How reliable the source is, on the Admiralty scale; blank: not graded.",
+    )
+    reliability_reason = models.CharField(
+        "why this reliability",
+        max_length=300,
+        blank=True,
+        help_text="One line why; shown with the grade on the source's page.",
+    )
 
     tags = TaggableManager(blank=True)
     history = HistoricalRecords()
@@ -75,12 +95,24 @@ class Source(TagSnapshotModel, DatedModel, TrackedModel):
 
     class Meta:
         ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_protected=False) | models.Q(is_public=False),
+                name="source_protected_never_public",
+                violation_error_message="A protected source is never published.",
+            ),
+        ]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
         return reverse("sources:source-detail", args=[self.key])
+
+    @property
+    def grade(self) -> Grade:
+        """Its reliability alone ("B"), as the lists and the viewer show it."""
+        return Grade(self.reliability)
 
 
 class CitationQuerySet(models.QuerySet):
@@ -107,6 +139,12 @@ class Citation(models.Model):
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.ANCHORED, db_index=True
     )
+    credibility = models.PositiveSmallIntegerField(
+        choices=CREDIBILITY_CHOICES,
+        null=True,
+        blank=True,
+        help_text="How credible the passage is, on the Admiralty scale; blank: not graded.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -129,6 +167,11 @@ class Citation(models.Model):
 
     def get_absolute_url(self):
         return f"{self.source.get_absolute_url()}#c{self.pk}"
+
+    @property
+    def grade(self) -> Grade:
+        """Its source's reliability and its own credibility ("B2"): load the source with it."""
+        return Grade(self.source.reliability, self.credibility)
 
 
 class CitationUse(models.Model):

@@ -4,20 +4,18 @@ A source may be unpublished only when nothing public cites it: a published page,
 shown on published pages. What counts as public is what the public sees citing the source in its
 viewer (selectors.source_reading for an anonymous reader), so the two can never disagree; the
 citing things are reached through CitationUse's generic link, never by importing the wiki.
+A protected source is never published (sources.services.protection_errors says when it may be
+protected, and unprotected).
 """
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from sources.models import Source
-from sources.selectors import CitingRow, source_reading
+from sources.selectors import citers_named, public_citers
 from sources.services import source_save
 
-
-def public_citers(source: Source) -> list[CitingRow]:
-    """The pages and relations the public sees citing source, each with its label and page."""
-    return source_reading(source, AnonymousUser()).cited_by
+__all__ = ["public_citers", "source_publish"]
 
 
 @transaction.atomic
@@ -33,13 +31,16 @@ def source_publish(*, source: Source, user, publish: bool = True, change_reason:
     current = Source.objects.select_for_update().filter(pk=source.pk).first()
     if current is None:
         raise ValidationError(f"The source “{source.key}” no longer exists.", code="deleted")
-    if not publish and (citers := public_citers(current)):
-        names = "; ".join(
-            f"{row.label} ({row.kind}{', ' + row.url if row.url else ''})" for row in citers
+    if publish and current.is_protected:
+        raise ValidationError(
+            f"“{current.key}” is protected, and a protected source is never published: its "
+            "identity must not reach the public. Remove its protection first if it may.",
+            code="protected",
         )
+    if not publish and (citers := public_citers(current)):
         raise ValidationError(
             f"“{current.key}” cannot be unpublished while public pages cite it. Unpublish "
-            f"these first, or remove their citations: {names}.",
+            f"these first, or remove their citations: {citers_named(citers)}.",
             code="publicly_cited",
         )
     source.is_public = publish

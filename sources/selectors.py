@@ -7,8 +7,10 @@ CitationUse's generic `citing` link, and their visibility is read from their own
 from dataclasses import dataclass, field
 from functools import cache
 
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.prefetch import GenericPrefetch
-from django.db.models import F, Q, prefetch_related_objects
+from django.db.models import F, Max, Q, prefetch_related_objects
 
 from sources.common.dates import date_display, span_display  # noqa: F401 - re-exported for the wiki
 from sources.common.permissions import is_team
@@ -25,13 +27,16 @@ SOURCE_SORTS = {
 }
 
 
-def source_list(user, *, tag: str = "", kind: str = "", sort: str = "title"):
-    """Sources the user may see, filtered by tag slug and kind, in the named order."""
+def source_list(user, *, tag: str = "", kind: str = "", sort: str = "title", reliability=()):
+    """Sources the user may see, filtered by tag slug, kind and reliability grades (any of
+    them), in the named order."""
     sources = Source.objects.visible_to(user).for_list()
     if tag:
         sources = sources.filter(tags__slug=tag)
     if kind:
         sources = sources.filter(kind=kind)
+    if reliability:
+        sources = sources.filter(reliability__in=reliability)
     return sources.order_by(*SOURCE_SORTS.get(sort, SOURCE_SORTS["title"]))
 
 
@@ -131,10 +136,31 @@ def _linked_fields(model) -> tuple:
     )
 
 
+@cache
+def _generic_ends(model) -> tuple[str, ...]:
+    """Generic links from a citing model to what it is about (a claim's subject)."""
+    return tuple(f.name for f in model._meta.private_fields if isinstance(f, GenericForeignKey))
+
+
+def _ends(obj) -> list:
+    """What a citing thing links to: a relation's ends, a claim's subject (None: gone)."""
+    linked = [getattr(obj, f.name) for f in _linked_fields(type(obj))]
+    return [end for end in linked if end is not None] + [
+        getattr(obj, name) for name in _generic_ends(type(obj))
+    ]
+
+
+def _ends_public(obj) -> bool:
+    """Whether everything a citing thing links to is published (a generic end must exist)."""
+    return all(end is not None and getattr(end, "is_public", True) for end in _ends(obj))
+
+
 def _visible_citing(model, user):
-    """What of `model` the user may see: for the public, published and linking only to published."""
+    """What of `model` the user may see: for the public, published and linking only to published
+    (generic ends, such as a claim's subject, are checked once loaded: _visible_uses)."""
     linked = _linked_fields(model)
     citing = model._default_manager.select_related(*(f.name for f in linked))
+    citing = citing.prefetch_related(*_generic_ends(model))
     if is_team(user):
         return citing
     if _has_publish_flag(model):
@@ -158,11 +184,10 @@ class CitingRow:
 
 
 def _citing_row(obj) -> CitingRow:
-    ends = [getattr(obj, f.name) for f in _linked_fields(type(obj))]
-    ends = [end for end in ends if end is not None]
-    # A page links to itself; a relation to the page of its first end.
+    ends = [end for end in _ends(obj) if end is not None]
+    # A page links to itself; a relation (a claim) to the page of its first end (its subject).
     target = obj if hasattr(obj, "get_absolute_url") else (ends[0] if ends else None)
-    published = getattr(obj, "is_public", True) and all(end.is_public for end in ends)
+    published = getattr(obj, "is_public", True) and _ends_public(obj)
     return CitingRow(
         label=str(obj),
         url=target.get_absolute_url() if target is not None else "",
@@ -180,6 +205,7 @@ class SourceReading:
     unplaced: list[Citation]
     passage_count: int
     mentions: SourceMentions | None = None  # the entries the text names (the mention index)
+    citations: list[Citation] = field(default_factory=list)  # the passages shown, in text order
 
 
 @dataclass(frozen=True)
@@ -217,17 +243,19 @@ def _visible_uses(source: Source, user) -> list[CitationUse]:
     models = {use.content_type.model_class() for use in uses} - {None}
     querysets = [_visible_citing(model, user) for model in models]
     prefetch_related_objects(uses, GenericPrefetch("citing", querysets))
-    return [use for use in uses if use.citing is not None]
+    team = is_team(user)
+    return [use for use in uses if use.citing is not None and (team or _ends_public(use.citing))]
 
 
 def source_reading(source: Source, user) -> SourceReading:
     """The marked text, the "cited by" rows and the citations that have no place in the text.
 
     The public sees only passages that something visible cites; the team sees every citation.
-    Queries: citations, uses, then one per kind of citing thing (at most six); mentions, then
-    one per kind of entry named (at most three).
+    Queries: citations, uses, then one per kind of citing thing (at most six) and per kind of
+    claim subject; mentions, then one per kind of entry named (at most three).
     """
-    citations = list(Citation.objects.filter(source=source).order_by("start", "pk"))
+    # Through the source, so that each citation knows it (its grade reads its reliability).
+    citations = list(source.citations.order_by("start", "pk"))
     uses = _visible_uses(source, user)
     by_id = {citation.pk: citation for citation in citations}
     rows: dict[tuple[int, int], CitingRow] = {}
@@ -249,13 +277,36 @@ def source_reading(source: Source, user) -> SourceReading:
         unplaced=[c for c in citations if not is_placed(c, source.text)],
         passage_count=len(citations),
         mentions=source_mentions(source, user, _cited_spans(source, citations, uses)),
+        citations=citations,
     )
+
+
+def passage_revisions(citations) -> dict[int, int]:
+    """The latest revision of each citation, by id, for the grading forms: one query."""
+    latest = (
+        Citation.history.filter(id__in=[citation.pk for citation in citations])
+        .values("id")
+        .annotate(latest=Max("history_id"))
+        .order_by()
+    )
+    return {row["id"]: row["latest"] for row in latest}
 
 
 def _cited_spans(source: Source, citations, uses) -> list[tuple[int, int]]:
     """Where the passages that something cites stand in the text."""
     used = {use.citation_id for use in uses}
     return [(c.start, c.end) for c in citations if c.pk in used and is_placed(c, source.text)]
+
+
+def public_citers(source: Source) -> list[CitingRow]:
+    """The pages and relations the public sees citing source, each with its label and page."""
+    return source_reading(source, AnonymousUser()).cited_by
+
+
+def citers_named(citers: list[CitingRow]) -> str:
+    """The citing things in one line, each with its kind and page, for a refusal's message."""
+    named = (f"{row.label} ({row.kind}{', ' + row.url if row.url else ''})" for row in citers)
+    return "; ".join(named)
 
 
 def source_safe_url(source: Source) -> str:

@@ -1,4 +1,7 @@
-"""Writes that touch sources and citations: resolving citations, saving sources, citation uses."""
+"""Writes that touch sources and citations: resolving citations, saving sources, citation uses,
+grading passages."""
+
+from copy import copy
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -6,6 +9,7 @@ from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
 from sources.citations import anchoring
+from sources.citations.grading import CREDIBILITY, grade_title
 from sources.citations.reanchoring import citations_reanchor
 from sources.citations.syntax import CitationRef
 from sources.common.history import merging
@@ -14,6 +18,7 @@ from sources.common.history.revisions import tag_names, tracked_fields
 from sources.common.models import format_tags
 from sources.common.permissions import can_edit, refuse_unless
 from sources.models import Citation, CitationUse, Source
+from sources.selectors import citers_named, public_citers
 from sources.signals import source_saved
 
 
@@ -194,11 +199,11 @@ def source_save(
     if tags is not None:
         source.tag_list = format_tags(tags)
     source.was_merged = False
-    old_text = None
+    old_text, was_protected = None, False
     if source.pk:
         current = _source_current_locked(source)
         refuse_unless_latest(current, only_if_latest)
-        old_text = current.text
+        old_text, was_protected = current.text, current.is_protected
         carried = _source_carried(source, fields, tags)
         merging.take_uncarried(source, current, carried)
         if base_revision not in (None, ""):
@@ -207,6 +212,8 @@ def source_save(
             )
             if source.was_merged and tags is not None:
                 tags = [tag for tag in source.tag_list.split(", ") if tag]
+    if errors := protection_errors(source, was_protected=was_protected):
+        raise ValidationError(errors, code="protection")
     source.touch(user)
     source._change_reason = change_reason
     source.full_clean()
@@ -229,7 +236,8 @@ def source_save(
 
 # What a revert leaves alone: the key citations use, publishing (a curator's act), and the
 # uploaded file, which history does not keep.
-REVERT_KEEPS = {"key", "is_public", "original"}
+# Nor does it change protection: what the public may learn of a source is decided, not restored.
+REVERT_KEEPS = {"key", "is_public", "is_protected", "original"}
 
 
 def source_revert(
@@ -253,3 +261,65 @@ def source_revert(
         fields=[field.name for field in fields] + ["text"],
         only_if_latest=base_revision,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Protection and grading
+
+
+def protection_errors(source: Source, *, was_protected: bool) -> list[str]:
+    """Why the source cannot be saved with its protection as it is ([] when it can).
+
+    A protected source is never published; and one that published pages cite stays protected,
+    as a published source stays published while they cite it.
+    """
+    if source.is_protected and source.is_public:
+        return [
+            f"“{source.key}” is published, and a protected source never is: a curator must "
+            "unpublish it before it can be protected."
+        ]
+    if was_protected and not source.is_protected and (citers := public_citers(source)):
+        return [
+            f"“{source.key}” stays protected while published pages cite it. Unpublish these "
+            f"first, or remove their citations: {citers_named(citers)}."
+        ]
+    return []
+
+
+def _citation_current_locked(citation: Citation) -> Citation:
+    current = Citation.objects.select_for_update().select_related("source").defer("source__text")
+    current = current.filter(pk=citation.pk).first()
+    if current is None:
+        raise ValidationError("This passage is no longer cited: nothing was saved.", code="deleted")
+    return current
+
+
+@transaction.atomic
+def citation_grade(
+    *, citation: Citation, credibility, user, change_reason: str = "", base_revision=None
+) -> Citation:
+    """Grade how credible a cited passage is (1-6, or None for not graded), as one revision.
+
+    Editors and curators grade. With base_revision (the passage's revision the grader saw),
+    a grade that crossed another grading of the same passage is refused with ConflictingEdit,
+    under the row lock; a re-anchoring in between is kept. Returns the citation as saved.
+    """
+    refuse_unless(can_edit, user, citation.source)
+    if credibility not in (None, *CREDIBILITY):
+        raise ValidationError(
+            f"“{credibility}” is not a credibility grade: give 1 to 6, or none.", code="invalid"
+        )
+    current = _citation_current_locked(citation)
+    ours = copy(current)
+    ours.credibility = credibility
+    if base_revision not in (None, ""):
+        merging.merge_edit(ours, current, base_revision, ["credibility"])
+    if ours.credibility == current.credibility:
+        return current  # as it stands already: no revision
+    current.credibility = ours.credibility
+    current._history_user = user if user is not None and user.is_authenticated else None
+    words = grade_title("", current.credibility) or "not graded"
+    current._change_reason = (change_reason or f"Credibility {words}")[:100]
+    current.save(update_fields=["credibility"])
+    citation.credibility = current.credibility
+    return current

@@ -16,6 +16,7 @@ from sources.common.permissions import is_team
 from sources.mention_reading import entry_mentions  # noqa: F401 - for the entry page
 from sources.models import CitationUse, Source
 from sources.selectors import span_display
+from wiki.markup.rendering import withheld_reference
 from wiki.models import (
     ENTRY_MODELS,
     Actor,
@@ -69,12 +70,14 @@ def entry_rows(entries) -> list[EntryRow]:
 
 
 def _citation_uses(user):
-    """Citation uses with their citation and source; the public sees only public sources."""
+    """Citation uses with their citation and source; the public sees only public sources, and
+    protected ones (shown withheld: entry_relations)."""
     uses = CitationUse.objects.select_related("citation__source").defer(
         "citation__source__text", "citation__source__notes"
     )
     if not is_team(user):
-        uses = uses.filter(citation__source__is_public=True)
+        shown = Q(citation__source__is_public=True) | Q(citation__source__is_protected=True)
+        uses = uses.filter(shown)
     return uses.order_by("position", "pk")
 
 
@@ -192,8 +195,16 @@ _SECTIONS = {Actor: _actor_sections, Faction: _faction_sections, Event: _event_s
 
 
 def entry_relations(entry, user) -> list[RelationSection]:
-    """The relation tables of an entry's page: two queries per table (rows, cited passages)."""
-    return _SECTIONS[type(entry)](entry, user)
+    """The relation tables of an entry's page: two queries per table (rows, cited passages).
+
+    The public sees a passage of a protected source as "withheld source" with its grade."""
+    sections = _SECTIONS[type(entry)](entry, user)
+    if not is_team(user):
+        for row in (row for section in sections for row in section.rows):
+            row.citations = [
+                c if c.source.is_public else withheld_reference(c) for c in row.citations
+            ]
+    return sections
 
 
 # ---------------------------------------------------------------------------------------------

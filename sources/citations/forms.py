@@ -1,4 +1,4 @@
-"""Citing a passage of a source on a page: the form that checks the passage and finds the page.
+"""Forms about a passage of a source: citing it on a page, and grading how credible it is.
 
 The page is an existing one, named by its title or address, or a new one; the form gives the
 page editor's address, asked to append the citation.
@@ -12,6 +12,7 @@ from django.apps import apps
 from django.urls import reverse
 
 from sources.citations import anchoring
+from sources.citations.grading import CREDIBILITY_CHOICES
 from sources.citations.syntax import (
     MAX_LOCATOR,
     MAX_QUOTE,
@@ -165,3 +166,28 @@ class CiteOnForm(FocusFirstErrorMixin, forms.Form):
 
 def _with_article(noun: str) -> str:
     return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+class CredibilityForm(forms.Form):
+    """A passage's credibility grade (1-6, or none), from the source viewer: one per passage.
+
+    `base_revision` is the passage's revision the viewer showed, so that a grade that crossed
+    another is refused rather than applied over it.
+    """
+
+    credibility = forms.TypedChoiceField(
+        choices=[("", "not graded"), *CREDIBILITY_CHOICES],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    change_reason = forms.CharField(label="Why", max_length=100, required=False)
+    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, citation=None, base_revision=None, **kwargs):
+        if citation is not None:
+            kwargs.setdefault("auto_id", f"id_c{citation.pk}_%s")
+            kwargs.setdefault(
+                "initial", {"credibility": citation.credibility, "base_revision": base_revision}
+            )
+        super().__init__(*args, **kwargs)

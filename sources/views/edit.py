@@ -1,11 +1,12 @@
-"""Creating and editing sources in the browser; publishing them; citing a passage on a page."""
+"""Creating and editing sources in the browser; publishing them; citing a passage on a page;
+grading a passage."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from sources.citations.forms import MAX_PASSAGE, CiteOnForm, one_line
+from sources.citations.forms import MAX_PASSAGE, CiteOnForm, CredibilityForm, one_line
 from sources.common.history.merging import ConflictingEdit, revision_shown
 from sources.common.history.worddiff import diff_html, text_diff
 from sources.common.permissions import can_curate, can_edit, guard
@@ -13,7 +14,7 @@ from sources.forms import SourceForm
 from sources.importing.forms import ImportForm
 from sources.models import Citation, Source
 from sources.publishing import source_publish as publish_source
-from sources.services import source_save
+from sources.services import citation_grade, source_save
 
 
 @guard(can_edit)
@@ -103,6 +104,32 @@ def source_publish(request, key):
         done = "published" if publish else "unpublished: only the team sees it now"
         messages.success(request, f"Source “{source.key}” {done}.")
     return redirect(source)
+
+
+GRADE_CROSSED = (
+    "Nothing was saved: someone graded this passage after you opened the page. It now reads "
+    "“{}”; grade it again if you still mean to."
+)
+
+
+@require_POST
+@guard(can_edit)
+def passage_grade(request, key, pk):
+    """Grade how credible one cited passage is (POST credibility, base_revision)."""
+    source = get_object_or_404(Source.objects.visible_to(request.user).defer("text"), key=key)
+    citation = get_object_or_404(Citation.objects.select_related("source"), pk=pk, source=source)
+    form = CredibilityForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([m for errors in form.errors.values() for m in errors])
+        graded = citation_grade(citation=citation, user=request.user, **form.cleaned_data)
+    except ConflictingEdit as conflict:
+        messages.error(request, GRADE_CROSSED.format(conflict.current.grade.title or "not graded"))
+    except ValidationError as refusal:
+        messages.error(request, f"Nothing was saved: {' '.join(refusal.messages)}")
+    else:
+        messages.success(request, f"Passage graded: {graded.grade.title or 'not graded'}.")
+    return redirect(f"{source.get_absolute_url()}#c{citation.pk}")
 
 
 @guard(can_edit)

@@ -6,8 +6,9 @@ from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
 from sources import selectors
-from sources.citations import export
-from sources.common.permissions import can_curate, is_team
+from sources.citations import export, grading
+from sources.citations.forms import CredibilityForm
+from sources.common.permissions import can_curate, can_edit, is_team
 from sources.common.public_cache import cache_public_page
 from sources.models import Source
 
@@ -15,11 +16,15 @@ PER_PAGE = 50
 
 
 def source_list(request):
-    """Sources the reader may see, filtered by ?tag= and ?kind=, sorted by ?sort=, 50 a page."""
+    """Sources the reader may see, filtered by ?tag=, ?kind= and ?reliability= (A-F, one or
+    more), sorted by ?sort=, 50 a page."""
     tag = request.GET.get("tag", "")
     kind = request.GET.get("kind", "")
     sort = request.GET.get("sort", "title")
-    sources = selectors.source_list(request.user, tag=tag, kind=kind, sort=sort)
+    reliability = grading.reliability_codes(request.GET.getlist("reliability"))
+    sources = selectors.source_list(
+        request.user, tag=tag, kind=kind, sort=sort, reliability=reliability
+    )
     page = Paginator(sources, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page_obj": page,
@@ -28,6 +33,8 @@ def source_list(request):
         "sort": sort if sort in selectors.SOURCE_SORTS else "title",
         "kind": kind,
         "kinds": Source.Kind.choices,
+        "reliability": reliability,
+        "reliabilities": list(grading.RELIABILITY.items()),
         # Named only when a row here carries it: a tag used by drafts alone stays unnamed.
         "tag": Tag.objects.filter(slug=tag).first() if tag and page.object_list else None,
         "tag_slug": tag,
@@ -41,15 +48,28 @@ def source_detail(request, key):
     source = get_object_or_404(
         Source.objects.visible_to(request.user).for_detail().select_related("updated_by"), key=key
     )
+    reading = selectors.source_reading(source, request.user)
     context = {
         "source": source,
-        "reading": selectors.source_reading(source, request.user),
+        "reading": reading,
         "safe_url": selectors.source_safe_url(source),
         "published_display": selectors.date_display(source.published),
         "is_team": is_team(request.user),
         "can_publish": can_curate(request.user, source),
+        "grading": _grading_forms(request.user, reading.citations),
     }
     return render(request, "sources/source_detail.html", context)
+
+
+def _grading_forms(user, citations) -> list[tuple]:
+    """For the team, each passage with its credibility form (none for anyone else)."""
+    if not can_edit(user):
+        return []
+    revisions = selectors.passage_revisions(citations)
+    return [
+        (citation, CredibilityForm(citation=citation, base_revision=revisions.get(citation.pk)))
+        for citation in citations
+    ]
 
 
 def source_cite(request, key, fmt):

@@ -1,4 +1,5 @@
-"""The curators' admin for sources and citations: one revision per save, citations read-only."""
+"""The curators' admin for sources and citations: one revision per save; of a citation, only
+its credibility is set here (tests/sources/test_grading_admin.py)."""
 
 import pytest
 from django.contrib.messages import get_messages
@@ -72,15 +73,16 @@ def test_curator_opens_citation_change_list_view_and_history_pages(curator_clien
         assert curator_client.get(url).status_code == 200, url
 
 
-def test_citations_are_not_added_or_edited_by_hand(curator_client):
+def test_citations_are_not_added_by_hand_and_their_passages_not_edited(curator_client):
     citation = CitationFactory()
     assert curator_client.get(admin_url("citation", "add")).status_code == 403
     response = curator_client.post(
         admin_url("citation", "change", citation.pk), {"quote": "something else"}
     )
-    assert response.status_code == 403
+    assert response.status_code == 302  # only the credibility is the curator's to set
     citation.refresh_from_db()
     assert citation.quote == "the Northern Alliance was established"
+    assert citation.history.count() == 1
 
 
 def test_a_citation_a_page_uses_cannot_be_deleted(curator_client):

@@ -92,7 +92,7 @@ class CitationTarget:
 
     url: str
     label: str
-    status: str = "anchored"  # anchored | orphaned | unverified
+    status: str = "anchored"  # anchored | orphaned | unverified | withheld (a protected source)
 
 
 @dataclass(frozen=True)
@@ -267,7 +267,7 @@ class _Resolved:
 
     def _quotes(self, refs) -> tuple[str, ...] | None:
         # A citation with no target is unknown or withheld: its sentence is not judged.
-        if any(self._targets.get(ref) is None for ref in refs):
+        if any(_withheld(self._targets.get(ref)) for ref in refs):
             return None
         return tuple(ref.quote for ref in refs if ref.quote)
 
@@ -307,11 +307,18 @@ def _footnote_ref(note: Footnote, anchor: int) -> str:
 def _citation_flags(note: Footnote) -> list[str]:
     status = note.target.status if note.target else "missing"
     flags = []
+    if status == "withheld":  # a protected source: the public learns nothing of the citation
+        return ["withheld"]
     if note.ref.is_whole_document or status == "unverified":
         flags.append("unverified")
     if status in ("orphaned", "missing"):
         flags.append(status)
     return flags
+
+
+def _withheld(target: CitationTarget | None) -> bool:
+    """A footnote whose source the reader may not see (a protected one says so)."""
+    return target is None or target.status == "withheld"
 
 
 def _render_citation_needed(renderer, tokens, idx, options, env) -> str:

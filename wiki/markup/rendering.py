@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
+from sources.citations.grading import Grade
 from sources.citations.syntax import CitationRef
 from sources.common.permissions import is_team
 from sources.models import Citation, CitationUse, Source
@@ -36,6 +37,8 @@ SOURCE_BULK = ("citation__source__text", "citation__source__notes")
 MISSING = "missing"  # the quote is not in its source (a preview, before saving)
 UNKNOWN_SOURCE = "unknown-source"  # no source has the key (a preview, an old revision)
 WITHHELD = "withheld"  # the reader may not see the source
+# What the public is told of a protected source, beside its grade: nothing else of it.
+WITHHELD_LABEL = "Withheld source"
 
 
 @dataclass(frozen=True)
@@ -56,13 +59,25 @@ class Reference:
     check: QuoteCheck | None = None  # a preview's look-up, with the closest passage
     number: int = 0  # set by render_body: the footnote's number in the text
     uses: int = 0  # and how many times the text cites it
+    # A protected source withheld from the reader: its grade is shown, nothing else of it.
+    protected: bool = False
+    graded: Grade | None = None  # its grade, where neither source nor citation is given
 
     @property
     def target(self) -> markup.CitationTarget | None:
         """What the footnote's marker in the text says of it."""
         if self.source is None:
-            return None
+            return markup.CitationTarget("", WITHHELD_LABEL, WITHHELD) if self.protected else None
         return markup.CitationTarget(self.url, self.source.title, self.status)
+
+    @property
+    def grade(self) -> Grade | None:
+        """The source's reliability and the passage's credibility ("B2"), as far as known."""
+        if self.graded is not None:
+            return self.graded
+        if self.citation is not None:
+            return self.citation.grade
+        return self.source.grade if self.source is not None else None
 
     @property
     def backlinks(self) -> list[tuple[int, str]]:
@@ -223,14 +238,18 @@ def _saved(page, team: bool) -> ReferenceResolver:
             .defer(*SOURCE_BULK)
             .order_by("position")
         )
-        return {ref: _saved_reference(ref, next(uses, None), team) for ref in refs}
+        return {ref: saved_reference(ref, next(uses, None), team) for ref in refs}
 
     return resolve
 
 
-def _saved_reference(ref: CitationRef, use: CitationUse | None, team: bool) -> Reference:
+def saved_reference(ref: CitationRef, use: CitationUse | None, team: bool) -> Reference:
+    """A footnote for a saved use of a citation, withheld where the reader may not see its
+    source (also the footnotes of a page's facts: wiki.claims.reading)."""
     citation = use.citation if use else None
-    if citation is None or not (team or citation.source.is_public):
+    if citation is not None and not (team or citation.source.is_public):
+        return withheld_reference(citation) if citation.source.is_protected else Reference(ref)
+    if citation is None:
         return Reference(ref)
     return Reference(
         ref,
@@ -241,6 +260,15 @@ def _saved_reference(ref: CitationRef, use: CitationUse | None, team: bool) -> R
         citation.locator,
         citation=citation,
     )
+
+
+def withheld_reference(citation: Citation) -> Reference:
+    """A passage of a protected source as the public sees it: "withheld source" and its grade.
+
+    Nothing of the source or the passage is kept, not even the citation as written (its key and
+    quote), so that no template can show what the public must not see.
+    """
+    return Reference(CitationRef(""), protected=True, graded=citation.grade)
 
 
 def what_links_here(page, user) -> list[Name]:

@@ -33,6 +33,7 @@ from django.db.models.functions import Coalesce, Greatest, Lower, StrIndex, Subs
 from django.utils.safestring import SafeString, mark_safe
 from taggit.models import Tag
 
+from sources.models import Source
 from wiki import names
 from wiki.models import Name, SearchDocument
 from wiki.search.index import CONFIG
@@ -98,6 +99,7 @@ class SearchResults:
     per_page: int = PER_PAGE
     kinds: list[Facet] = field(default_factory=list)
     tags: list[Facet] = field(default_factory=list)
+    reliability: tuple[str, ...] = ()  # the sources' grades asked for (pages are not graded)
 
     @property
     def num_pages(self) -> int:
@@ -108,8 +110,13 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _visible(user):
-    return SearchDocument.objects.visible_to(user)
+def _visible(user, reliability=()):
+    """What the user may see; with reliability grades, only the sources graded so (and pages)."""
+    documents = SearchDocument.objects.visible_to(user)
+    if reliability:
+        graded = Source.objects.filter(pk=OuterRef("object_id"), reliability__in=reliability)
+        documents = documents.filter(~Q(kind=SearchDocument.Kind.SOURCE) | Q(Exists(graded)))
+    return documents
 
 
 # PostgreSQL ------------------------------------------------------------------------------------
@@ -316,16 +323,23 @@ def _result(row, snippet: SafeString) -> SearchResult:
 
 
 def search(
-    query: str, *, user, kind: str | None = None, tag: str | None = None, page: int = 1
+    query: str,
+    *,
+    user,
+    kind: str | None = None,
+    tag: str | None = None,
+    page: int = 1,
+    reliability: tuple[str, ...] = (),
 ) -> SearchResults:
     """What the user may see that matches the query, a page at a time, best first.
 
-    kind narrows to actor, faction, event or source; tag to one tag slug. The facets count
-    what matches across the other filter, so that each can be changed. Counts and facets are
-    computed in the database; ranking and snippets for the chosen ones only.
+    kind narrows to actor, faction, event or source; tag to one tag slug; reliability (grades
+    A-F) the sources to those graded so. The facets count what matches across the other filter,
+    so that each can be changed. Counts and facets are computed in the database; ranking and
+    snippets for the chosen ones only.
     """
     parsed = parse_query(query)
-    found = SearchResults(query=parsed)
+    found = SearchResults(query=parsed, reliability=tuple(reliability))
     if not parsed:
         return found
     with _index_scans():
@@ -333,7 +347,7 @@ def search(
 
 
 def _search(found: SearchResults, parsed: Query, *, user, kind, tag, page) -> SearchResults:
-    documents = _visible(user)
+    documents = _visible(user, found.reliability)
     if _postgres():
         close, matches = {}, _pg_matching(documents, parsed)
     else:

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from sources.citations.grading import RELIABILITY, reliability_codes
 from wiki.models import SearchDocument
 from wiki.search import query as searching
 from wiki.search.suggestions import name_suggestions
@@ -24,7 +25,9 @@ def _page_number(value) -> int:
 
 def _goes_straight(request) -> bool:
     # Only a fresh query goes to a page: a facet, a page number or ?go=0 asks for the results.
-    return request.GET.get("go") != "0" and not {"kind", "tag", "page"} & set(request.GET)
+    return request.GET.get("go") != "0" and not {"kind", "tag", "page", "reliability"} & set(
+        request.GET
+    )
 
 
 def _redirect_to_page(request, query: str, url: str):
@@ -39,7 +42,8 @@ def _redirect_to_page(request, query: str, url: str):
 
 
 def search(request):
-    """Results for ?q= (with ?kind=, ?tag=, ?page=); the syntax when there is no query."""
+    """Results for ?q= (with ?kind=, ?tag=, ?page=, and ?reliability= (A-F) for the sources);
+    the syntax when there is no query."""
     query = request.GET.get("q", "").strip()
     if query and _goes_straight(request):
         url = searching.go_target(query, user=request.user)
@@ -52,6 +56,7 @@ def search(request):
         kind=kind,
         tag=request.GET.get("tag") or None,
         page=_page_number(request.GET.get("page")),
+        reliability=reliability_codes(request.GET.getlist("reliability")),
     )
     page = Paginator(range(found.total), searching.PER_PAGE).get_page(found.page)
     context = {
@@ -60,6 +65,7 @@ def search(request):
         "page_obj": page,
         "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "page_has_search": True,  # the header need not repeat the search box
+        "reliabilities": list(RELIABILITY.items()),
     }
     return render(request, "wiki/search.html", context)
 
