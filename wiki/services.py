@@ -304,7 +304,7 @@ def publish_blockers(page) -> list[str]:
                 f"A citation of “{citation.source.key}” names the whole document: quote the "
                 "passage, so that it can be checked."
             )
-        if not citation.source.is_public:
+        if not (citation.source.is_public or citation.source.is_protected):
             blockers.append(f"The cited source “{citation.source.key}” is not published.")
     return list(dict.fromkeys(blockers))
 
