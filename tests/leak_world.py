@@ -5,9 +5,15 @@ summaries, bodies, slugs and tags of unpublished pages, an unpublished source's 
 metadata, a published source's internal notes, lock reasons, edit summaries, and the names and
 e-mail addresses of the people who edited. Published things carry plain names, so a response
 the public gets is clean exactly when no "leak" appears in it.
+
+A protected source carries "shieldword" in every field, in its cited passages and locator: a
+published page cites it in its body and for a fact, a published relation in its evidence, each
+passage graded. The public may learn that it exists ("withheld source") and its grade, nothing
+else, so no "shieldword" may reach it either.
 """
 
-from sources.services import source_save
+from sources.models import Citation
+from sources.services import citation_grade, source_save
 from tests.factories import (
     ActorFactory,
     EventFactory,
@@ -18,8 +24,8 @@ from tests.factories import (
     SourceFactory,
     UserFactory,
 )
-from wiki.models import Membership
-from wiki.services import page_delete, page_publish, page_save, relation_save
+from wiki.models import Claim, Membership
+from wiki.services import claim_save, page_delete, page_publish, page_save, relation_save
 
 OPEN_TEXT = (
     "In 1992 the northern coalition was founded in the valley. Its first council met in Taloqan. "
@@ -39,6 +45,17 @@ def open_cite(quote: str) -> str:
 
 
 HIDDEN_CITE = '[@leak-hidden-report "The envoy met the commander at night"]'
+
+SHIELD_KEY = "shieldword-interview"
+SHIELD_TEXT = (
+    "Shieldword interview notes open here. Shieldword said the envoy was paid in gold. "
+    "Open Person sat in on the second meeting. The Shieldword commander crossed the river "
+    "with his men. The Shieldword witness was born in 1950 in the valley. Notes close here."
+)
+
+
+def shield_cite(quote: str, locator: str = "") -> str:
+    return f'[@{SHIELD_KEY}{", " + locator if locator else ""} "{quote}"]'
 
 
 def _people():
@@ -215,6 +232,58 @@ def _gone_pages(curator, writer):
     page_delete(page=deleted, user=curator, change_reason="LEAK delete summary")
 
 
+def _protected_source(writer):
+    """A protected source: "shieldword" in every field, its text naming a published page."""
+    source = SourceFactory(
+        key=SHIELD_KEY,
+        title="Shieldword interview",
+        authors="Shieldword Author",
+        publisher="Shieldword Press",
+        published="2001-05",
+        document_symbol="SHIELDWORD-9",
+        url="https://shieldword.example.org/interview",
+        notes="Shieldword notes of a protected source",
+        reliability="B",
+        reliability_reason="Shieldword reason: an insider, checked twice",
+        text=SHIELD_TEXT,
+        is_public=False,
+        is_protected=True,
+    )
+    source_save(
+        source=source, user=writer, change_reason="LEAK shield summary", tags=["Shieldword Tag"]
+    )
+    source.notes += " (LEAK second thoughts)"
+    return source_save(source=source, user=writer, change_reason="LEAK shield notes")
+
+
+def _cite_protected(curator, writer, faction):
+    """A published page citing the protected source in its body and for a fact, a published
+    relation citing it in its evidence; every passage graded."""
+    cite = shield_cite("Shieldword said the envoy was paid", "shieldword p. 9")
+    witness = page_save(
+        page=ActorFactory(title="Open Witness", slug="open-witness", is_public=False),
+        body=f"The envoy was paid. {cite}",
+        user=writer,
+        change_reason="LEAK witness summary",
+    )
+    evidence = shield_cite("The Shieldword witness was born in 1950")
+    claim_save(
+        claim=Claim(subject=witness, field="born", value="1950", evidence=evidence), user=writer
+    )
+    witness = page_publish(page=witness, user=curator, change_reason="LEAK publish summary")
+    _relate(
+        MembershipFactory,
+        writer,
+        "",
+        actor=witness,
+        faction=faction,
+        evidence=shield_cite("The Shieldword commander crossed the river", "shieldword para. 3"),
+    )
+    for citation in Citation.objects.filter(source__key=SHIELD_KEY):
+        citation_grade(citation=citation, credibility=2, user=curator, change_reason="LEAK grade")
+    return witness
+
+
 def _relate(factory, writer, quote, **ends):
     evidence = ends.pop("evidence", open_cite(quote))
     relation = factory.build(evidence=evidence, **ends)
@@ -230,6 +299,8 @@ def build(monkeypatch) -> dict:
     public_source, hidden_source = _sources(writer)
     hidden_actor, hidden_faction, hidden_event = _hidden_pages(writer)
     person, faction, event = _public_pages(curator, writer)
+    shield = _protected_source(writer)
+    _cite_protected(curator, writer, faction)
     _gone_pages(curator, writer)
     # The public source's text changes: a passage only a hidden page cites is orphaned.
     public_source.text = OPEN_TEXT.replace("LEAK retracted sentence about the envoy. ", "")
@@ -283,8 +354,10 @@ def build(monkeypatch) -> dict:
         "h": hidden_actor,
         "s": public_source,
         "hs": hidden_source,
+        "xs": shield,
     }
-    world = {"writer": writer.username, "hr": hidden_relation.pk}
+    shield_passage = Citation.objects.filter(source=shield).order_by("pk").first()
+    world = {"writer": writer.username, "hr": hidden_relation.pk, "xc": shield_passage.pk}
     for name, thing in revisions.items():  # {name}rev: the latest revision, {name}rev0: the first
         ids = list(thing.history.values_list("history_id", flat=True))
         world |= {f"{name}rev": ids[0], f"{name}rev0": ids[-1]}

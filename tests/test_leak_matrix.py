@@ -1,8 +1,9 @@
 """What the public sees: every URL and listing, anonymous against the team, with leaks planted.
 
-tests/leak_world.py plants unpublished things everywhere, each carrying the word "leak". For each
-route of the site (a guard fails when a route has no row here) the public must get 404 for what
-is unpublished or for the team only, and no response it gets may contain a planted word, an
+tests/leak_world.py plants unpublished things everywhere, each carrying the word "leak", and a
+protected source carrying "shieldword" everywhere, cited from published pages. For each route of
+the site (a guard fails when a route has no row here) the public must get 404 for what is
+unpublished or for the team only, and no response it gets may contain a planted word, an
 editor's name or e-mail address, or an edit control. The same URLs, visited by an editor, must
 show the planted things where the team should see them, so that a matrix that sees nothing
 cannot pass.
@@ -25,7 +26,7 @@ from tests.factories import UserFactory, editor
 pytestmark = pytest.mark.django_db
 
 LOGIN = "login"  # a redirect to the login form
-LEAK = re.compile(r"leak[\w.@-]*", re.IGNORECASE)
+LEAK = re.compile(r"(?:leak|shieldword)[\w.@-]*", re.IGNORECASE)
 # Links the public must never be offered: edit controls and team-only pages.
 CONTROL_HREF = re.compile(
     r'href="[^"?]*/(?:edit|lock|publish|delete|history|revert|cite)/'
@@ -103,11 +104,12 @@ def entry(segment, slug, *, hidden, sees=(), rev="prev"):
     ]
 
 
-def source(key, *, hidden, sees=(), rev="srev"):
+def source(key, *, hidden, sees=(), rev="srev", exported=None):
     """A source's viewer, exports and the team's URLs around it."""
     shown = 404 if hidden else 200
     # The exports carry the metadata, never the notes: for the team too.
-    exported = ("LEAK hidden report", "LEAK Publisher") if hidden else ()
+    if exported is None:
+        exported = ("LEAK hidden report", "LEAK Publisher") if hidden else ()
     return [
         Visit("sources:source-detail", (key,), public=shown, team_sees=sees),
         Visit("sources:source-cite-bib", (key,), public=shown, team_sees=exported),
@@ -120,10 +122,14 @@ def source(key, *, hidden, sees=(), rev="srev"):
         Visit("sources:source-revision", (key, rev), public=404, team_sees=("LEAK",)),
         Visit("sources:source-publish", (key,), public=405, team=405),
         Visit("sources:source-revert", (key, rev), public=405, team=405),
+        Visit("sources:passage-grade", (key, "xc"), public=405, team=405),
     ]
 
 
 HIDDEN = ("LEAK Hidden Actor", "LEAK Hidden Faction", "LEAK Hidden Event")
+SHIELD = "Shieldword interview"  # the protected source's title; the public sees only these two:
+WITHHELD = '<span class="withheld-source">Withheld source</span>'
+GRADED = '<abbr class="grade" title="B: usually reliable; 2: probably true">B2</abbr>'
 
 VISITS = [
     Visit("wiki:home", team_sees=("LEAK Withdrawn Actor", "LEAK text summary", "by leak-writer")),
@@ -181,6 +187,10 @@ VISITS = [
         "wiki:entry-detail", ("actors", "leak-withdrawn"), public=404, team_sees=("LEAK Withdrawn",)
     ),
     Visit("wiki:entry-detail", ("actors", "leak-deleted"), public=404, team=404),
+    # Published pages citing the protected source: in the body, for a fact, in a relation.
+    Visit("wiki:entry-detail", ("actors", "open-witness"), team_sees=(SHIELD, "shieldword p. 9")),
+    Visit("wiki:entry-detail", ("factions", "open-faction"), team_sees=("shieldword para. 3",)),
+    Visit("wiki:entry-history", ("actors", "open-witness"), public=404, team_sees=("LEAK",)),
     Visit("sources:source-list", team_sees=("LEAK hidden report",)),
     *[Visit("sources:source-list", (), {"sort": sort}) for sort in ("title", "-updated", "date")],
     *[Visit("sources:source-list", (), {"page": n}) for n in (2, 3)],
@@ -200,6 +210,21 @@ VISITS = [
         sees=("LEAK hidden report", "LEAK hidden text"),
         rev="hsrev",
     ),
+    *source(
+        "shieldword-interview",
+        hidden=True,
+        sees=(SHIELD, "Shieldword said the envoy", "Shieldword reason", "Open Witness"),
+        rev="xsrev",
+        exported=(SHIELD, "Shieldword Press"),
+    ),
+    Visit("sources:source-list", (), {"reliability": "B"}, team_sees=(SHIELD,)),
+    Visit("wiki:tag-detail", ("shieldword-tag",), public=404, team_sees=(SHIELD,)),
+    *[
+        Visit("wiki:search", (), {"q": q, "go": "0"}, team_sees=(SHIELD,))
+        for q in ("shieldword", "envoy was paid in gold", "Shieldword Press")
+    ],
+    Visit("wiki:search", (), {"q": "interview", "reliability": "B"}, team_sees=(SHIELD,)),
+    Visit("wiki:search-suggest", (), {"q": "Shieldword"}),
     # Search: the queries name planted things; the public finds none of them. A name that is a
     # page's goes straight to that page, for the team; the public gets results.
     *[
@@ -338,6 +363,25 @@ def test_every_route_has_a_row():
             named |= {f"{namespace}:{name}" for name in sub.reverse_dict if isinstance(name, str)}
     rows = {route for route in ROUTES if not route.startswith("admin:")}
     assert named == rows, f"without a row: {named - rows}; rows of no route: {rows - named}"
+
+
+@pytest.mark.parametrize(  # the witness's body and fact (footnotes, markers); the relation
+    ("path", "withheld", "markers"),
+    [("/actors/open-witness/", 2, 2), ("/factions/open-faction/", 1, 0)],
+)
+def test_the_public_sees_a_protected_source_withheld_with_its_grade(
+    client, world, path, withheld, markers
+):
+    html = client.get(path).content.decode()
+    assert html.count(WITHHELD) >= withheld and GRADED in html and not LEAK.findall(html)
+    assert html.count('title="Withheld source">[') == markers
+
+
+def test_the_team_sees_a_protected_source_by_name_with_its_grade(client, world):
+    client.force_login(editor("viewer"))
+    html = client.get("/actors/open-witness/").content.decode()
+    assert WITHHELD not in html and SHIELD in html and "Shieldword said the envoy" in html
+    assert GRADED in html and 'href="/sources/shieldword-interview/#c' in html
 
 
 def test_links_to_unpublished_pages_are_plain_text_for_the_public(client, world):

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import get_resolver, reverse
 
-from sources.models import Source
+from sources.models import Citation, Source
 from tests.factories import (
     ActorFactory,
     FactionFactory,
@@ -39,7 +39,7 @@ QUOTE = "the Northern Alliance was established"
 EVIDENCE = f'[@ric "{QUOTE}"]'
 ROLES = ("anonymous", "outsider", "editor", "curator")
 LOGIN = "login"  # a redirect to /accounts/login/?next=…
-URL_IDS = {"m", "rev", "srev", "writer"}  # URL arguments taken from the planted world
+URL_IDS = {"m", "rev", "srev", "writer", "cid"}  # URL arguments taken from the planted world
 ANY = None  # not pinned by this row (the leak matrix pins what outsiders get on every route)
 
 
@@ -52,7 +52,7 @@ class World(NamedTuple):
     draft: Actor
     membership: Membership
     source: Source
-    ids: dict  # what URLs are built from: "m", "rev", "srev", "writer"; "pk" of the things
+    ids: dict  # what URLs are built from: "m", "rev", "srev", "writer", "cid"; "pk" of things
 
     def arg(self, name):
         return self.ids[name] if name in URL_IDS else name
@@ -67,9 +67,11 @@ def state():
         sorted(Actor.objects.values_list("slug", "is_public", "is_locked", "body")),
         sorted(Membership.objects.values_list("pk", "role")),
         sorted(Source.objects.values_list("key", "is_public", "text")),
+        sorted(Citation.objects.values_list("pk", "credibility")),
         Actor.history.count(),
         Membership.history.count(),
         Source.history.count(),
+        Citation.history.count(),
     )
 
 
@@ -95,6 +97,7 @@ def plant() -> dict:
         "m": membership.pk,
         "rev": public.history.first().history_id,
         "srev": source.history.first().history_id,
+        "cid": source.citations.get().pk,
         "writer": UserFactory(username="writer").username,
     }
 
@@ -202,6 +205,7 @@ MATRIX = [
     get("wiki:entry-revert", (*PUBLIC, "rev"), (405, ANY, 405, 405)),
     get("sources:source-publish", ("ric",), (405, ANY, 405, 405)),
     get("sources:source-revert", ("ric", "srev"), (405, ANY, 405, 405)),
+    get("sources:passage-grade", ("ric", "cid"), (405, ANY, 405, 405)),
     # Changes: allowed ones redirect and change something; refused ones change nothing.
     post("wiki:entry-create", (A,), ENTRY, (LOGIN, 403, 302, 302), label="create"),
     post("wiki:entry-edit", PUBLIC, EDIT_PUBLIC, (LOGIN, 403, 302, 302), label="edit"),
@@ -225,6 +229,8 @@ MATRIX = [
     post("wiki:entry-revert", (*PUBLIC, "rev"), CHANGE, (LOGIN, ANY, ANY, ANY)),
     post("sources:source-publish", ("ric",), CHANGE, (LOGIN, ANY, 403, ANY)),
     post("sources:source-revert", ("ric", "srev"), CHANGE, (LOGIN, ANY, ANY, ANY)),
+    post("sources:passage-grade", ("ric", "cid"), {"credibility": "2"}, (LOGIN, 403, 302, 302),
+         label="grade a passage"),
 ]  # fmt: skip
 
 CASES = [
