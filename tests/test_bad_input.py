@@ -26,8 +26,8 @@ from tests.factories import (
 )
 from tests.test_csrf import database_rows
 from wiki.markup.parse import MAX_BODY_CHARS, MAX_CITATIONS, MAX_LINES
-from wiki.models import Actor, Membership
-from wiki.services import page_save
+from wiki.models import Actor, Claim, Membership
+from wiki.services import claim_save, page_save
 
 pytestmark = pytest.mark.django_db
 
@@ -505,10 +505,10 @@ def test_a_year_out_of_range_is_refused_in_every_date_field(team, url, data, fie
 @pytest.mark.parametrize("date", OUT_OF_RANGE_DATES)
 def test_a_year_out_of_range_is_refused_by_page_and_source_save(cited, date):
     before = database_rows()
-    cited.died = date
+    claim = Claim(subject=cited, field="died", value=date)
     with pytest.raises(ValidationError) as refusal:
-        timed(lambda: page_save(page=cited, user=None))
-    assert YEAR_RANGE in refusal.value.message_dict["died"][0]
+        timed(lambda: claim_save(claim=claim, user=None))
+    assert YEAR_RANGE in refusal.value.message_dict["value"][0]
     source = Source.objects.get(key="ric")
     source.published = date
     with pytest.raises(ValidationError) as refusal:
@@ -517,12 +517,11 @@ def test_a_year_out_of_range_is_refused_by_page_and_source_save(cited, date):
     assert database_rows() == before
 
 
-def test_an_invalid_date_is_refused_by_page_save(cited):
+def test_an_invalid_date_is_refused_by_claim_save(cited):
     before = database_rows()
-    cited.born = "1997-13-45"
     with pytest.raises(ValidationError) as refusal:
-        page_save(page=cited, user=None)
-    assert EDTF_ERROR in refusal.value.message_dict["born"][0]
+        claim_save(claim=Claim(subject=cited, field="born", value="1997-13-45"), user=None)
+    assert EDTF_ERROR in refusal.value.message_dict["value"][0]
     assert database_rows() == before
 
 

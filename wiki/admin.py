@@ -24,6 +24,7 @@ from sources.admin import (
     record_fieldset,
 )
 from sources.citations.syntax import parse_evidence
+from wiki.claims import admin as claims_admin  # noqa: F401 - registers the claims' admin
 from wiki.markup.validation import body_errors, citation_errors
 from wiki.models import (
     ENTRY_MODELS,
@@ -157,10 +158,12 @@ class EventParticipationInline(RelationInline):
 PAGE_FIELDS = ("body", "tags", "is_public", "is_locked", "change_reason", "base_revision")
 
 
-def entry_fieldsets(*own_fields):
-    """An entry type's change form: its own fields among the ones every entry has."""
+def entry_fieldsets(*own_fields, facts=()):
+    """An entry type's change form: its own fields among the ones every entry has, and its
+    facts as its claims give them (ranked and corrected under Claims)."""
     return (
         (None, {"fields": ("title", "slug", "aliases", "summary", *own_fields)}),
+        ("Facts, as derived from the page's claims", {"fields": facts}),
         ("Page", {"fields": PAGE_FIELDS}),
         record_fieldset(),
     )
@@ -242,7 +245,8 @@ class EntryAdmin(TaggedServiceAdmin):
 class ActorAdmin(EntryAdmin):
     list_display = ("title", edtf_column("born"), edtf_column("died"), *ENTRY_COLUMNS)
     list_filter = (*EntryAdmin.list_filter, decade_filter("born_earliest", "born"))
-    fieldsets = entry_fieldsets("born", "died")
+    fieldsets = entry_fieldsets(facts=Actor.claim_fields)
+    readonly_fields = (*EntryAdmin.readonly_fields, *Actor.claim_fields)
     inlines = [ActorMembershipInline, ActorParticipationInline]
 
 
@@ -250,7 +254,8 @@ class ActorAdmin(EntryAdmin):
 class FactionAdmin(EntryAdmin):
     list_display = ("title", edtf_column("founded"), edtf_column("dissolved"), *ENTRY_COLUMNS)
     list_filter = (*EntryAdmin.list_filter, decade_filter("founded_earliest", "founded"))
-    fieldsets = entry_fieldsets("founded", "dissolved")
+    fieldsets = entry_fieldsets(facts=Faction.claim_fields)
+    readonly_fields = (*EntryAdmin.readonly_fields, *Faction.claim_fields)
     inlines = [FactionMembershipInline, FactionRelationInline, FactionParticipationInline]
 
 
@@ -258,9 +263,8 @@ class FactionAdmin(EntryAdmin):
 class EventAdmin(EntryAdmin):
     list_display = ("title", "kind", edtf_column("start"), *ENTRY_COLUMNS)
     list_filter = (*EntryAdmin.list_filter, "kind", decade_filter("start_earliest", "start"))
-    fieldsets = entry_fieldsets(
-        "kind", "start", "end", "place", "latitude", "longitude", "fatalities"
-    )
+    fieldsets = entry_fieldsets("kind", "latitude", "longitude", facts=Event.claim_fields)
+    readonly_fields = (*EntryAdmin.readonly_fields, *Event.claim_fields)
     inlines = [EventParticipationInline]
 
 
@@ -268,6 +272,7 @@ def relation_fieldsets(*own_fields):
     """A relation's change form: what it links, when, and the evidence for it."""
     return (
         (None, {"fields": (*own_fields, "start", "end", "evidence", "cited_passages")}),
+        ("Rank", {"fields": ("rank", "rank_reason")}),
         (None, {"fields": ("change_reason", "base_revision")}),
         record_fieldset("created_by", "created_at", "updated_by", "updated_at"),
     )

@@ -27,8 +27,8 @@ from sources.common.history.revert import latest_revision_id
 from sources.models import CitationUse, Source
 from sources.signals import citing_text_register
 from wiki.markup import parse as markup
-from wiki.models import ENTRY_MODELS, FactionRelation, Membership, Participation
-from wiki.services import page_save, relation_save
+from wiki.models import ENTRY_MODELS, Claim, FactionRelation, Membership, Participation
+from wiki.services import claim_save, page_save, relation_save
 
 logger = logging.getLogger(__name__)
 
@@ -136,12 +136,18 @@ def _relation_save(relation, evidence: str, user, change_reason: str):
     return relation_save(relation=relation, user=user, change_reason=change_reason)
 
 
+def _claim_save(claim, evidence: str, user, change_reason: str):
+    claim.evidence = evidence
+    return claim_save(claim=claim, user=user, change_reason=change_reason)
+
+
 CITING_TEXTS: dict[type, CitingText] = {
     **{model: CitingText("body", _page_refs, _page_save) for model in ENTRY_MODELS},
     **{
         model: CitingText("evidence", parse_evidence, _relation_save)
         for model in (Membership, FactionRelation, Participation)
     },
+    Claim: CitingText("evidence", parse_evidence, _claim_save),
 }
 
 

@@ -7,6 +7,9 @@ function here shows editor names.
 """
 
 from collections.abc import Sequence
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
 
 from sources.citations.anchoring import find_quote
 from sources.citations.syntax import CitationRef
@@ -15,14 +18,21 @@ from sources.common.history.revisions import (
     tag_names,
     tracked_fields,
 )
+from sources.common.permissions import can_curate
 from sources.models import Citation, Source
+from wiki.claims.saving import ClaimEdit
 from wiki.markup import parse as markup
 from wiki.markup.rendering import UNKNOWN_SOURCE, Reference, RenderedBody, render_body
+from wiki.models import Claim
 from wiki.services import page_save
 
 # What a revert leaves alone: publishing and locking stay a curator's act, and a page's address
 # never moves back under its readers' bookmarks.
-REVERT_KEEPS = {"slug", "is_public", "is_locked", "lock_reason"}
+REVERT_KEEPS = {"slug", "is_public", "is_locked", "lock_reason", "claim_list"}
+# What a revert restores of a page's facts (its claims, as they stood with that revision).
+# Ranks are a curator's act: a revert by anyone else keeps them as they stand.
+CLAIM_RESTORED = ("value", "evidence")
+CLAIM_RANKING = ("rank", "rank_reason")
 
 
 def entry_fields(model) -> list:
@@ -104,4 +114,34 @@ def page_revert(*, page, revision, user, change_reason: str = "", base_revision=
         tags=tag_names(revision.tag_list),
         fields=[f.name for f in keep],
         only_if_latest=base_revision,
+        claims=claims_reverted(page, revision, user),
     )
+
+
+def claims_reverted(page, revision, user) -> list[ClaimEdit]:
+    """The edits that bring a page's claims back to how they stood with `revision`.
+
+    A page's claims are saved with the page's revision, just after it: they are read as they
+    stood just before the page's next revision (now, for the latest).
+    """
+    later = page.history.filter(history_id__gt=revision.history_id).order_by("history_id")
+    following = later.values_list("history_date", flat=True).first()
+    if following is None:
+        return []
+    moment = following - timedelta(microseconds=1)
+    old = {claim.pk: claim for claim in Claim.history.as_of(moment).filter(**_subject(page))}
+    current = {claim.pk: claim for claim in Claim.objects.of(page)}
+    restored = CLAIM_RESTORED + (CLAIM_RANKING if can_curate(user) or user is None else ())
+    edits = [ClaimEdit(claim, delete=True) for pk, claim in current.items() if pk not in old]
+    for pk, was in old.items():
+        claim = current.get(pk) or Claim(field=was.field)
+        if all(getattr(claim, name) == getattr(was, name) for name in restored):
+            continue
+        for name in restored:
+            setattr(claim, name, getattr(was, name))
+        edits.append(ClaimEdit(claim))
+    return edits
+
+
+def _subject(page) -> dict:
+    return {"content_type": ContentType.objects.get_for_model(page), "object_id": page.pk}

@@ -3,6 +3,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from sources.citations.syntax import CitationSyntaxError, parse_evidence
 from sources.common.history import merging
@@ -12,6 +13,16 @@ from sources.common.permissions import can_curate, refuse_if_locked, refuse_unle
 from sources.models import Citation, CitationUse
 from sources.services import citation_uses_replace, citations_resolve, sources_share_lock
 from wiki import names
+from wiki.claims.saving import (  # noqa: F401 - claim_save is a seam of this module
+    ClaimEdit,
+    cited_keys,
+    claim_save,
+    claims_after,
+    claims_check,
+    claims_forget,
+    claims_write,
+    facts_derive,
+)
 from wiki.markup import parse as markup
 from wiki.mentions.index import (
     entry_keys,
@@ -19,7 +30,7 @@ from wiki.mentions.index import (
     mentions_entry_forget,
     mentions_names_changed,
 )
-from wiki.models import Name, PageLink
+from wiki.models import Claim, Name, PageLink
 from wiki.search.index import search_document_delete, search_document_update
 
 
@@ -120,15 +131,16 @@ def _current_locked(page):
     return current
 
 
-def _sources_lock_before(page, parsed) -> None:
-    """Share-lock the sources the page cites, now and in its new body, before its own row.
+def _sources_lock_before(page, parsed, claims=()) -> None:
+    """Share-lock the sources the page cites, now and in its new body and facts, before its own
+    row.
 
     A source correction locks its source, then the pages quoting it (wiki.requoting): a page
     save that locked its row first and its sources after could wait for the correction while
     the correction waits for the page. Both take the source first.
     """
     keys = {ref.key for ref in parsed.citations} if parsed else set()
-    keys |= _cited_keys(page)
+    keys |= _cited_keys(page) | cited_keys(claims)
     sources_share_lock(keys)
 
 
@@ -150,8 +162,13 @@ def page_save(
     tags=None,
     fields=None,
     only_if_latest=None,
+    claims=(),
 ):
     """Save a page: verify its citations, record one history row, rebuild its derived tables.
+
+    `claims` (ClaimEdit each) writes the facts the page states beside its body in the same save:
+    each is checked as claim_save checks it, and the page's own facts are derived from its
+    claims again (on every save, with or without them).
 
     `fields` names the fields this write carries (a form's own fields; the body and tags go
     with it when given): the others are taken from the row as it stands under the lock, so
@@ -171,7 +188,7 @@ def page_save(
         page.tag_list = format_tags(tags)
     page.was_merged = False
     parsed = _parse_if_readable(page.body)
-    _sources_lock_before(page, parsed)
+    _sources_lock_before(page, parsed, claims)
     if page.pk:
         current = _current_locked(page)
         refuse_if_locked(user, current)
@@ -184,19 +201,42 @@ def page_save(
                 parsed = _parse_if_readable(page.body)
                 if tags is not None:
                     tags = [tag for tag in page.tag_list.split(", ") if tag]
-    return _page_write(page, parsed, user=user, change_reason=change_reason, tags=tags)
+    return _page_write(
+        page, parsed, user=user, change_reason=change_reason, tags=tags, claims=list(claims)
+    )
 
 
-def _page_write(page, parsed, *, user, change_reason, tags):
-    """Write the page as it now reads, with its history row and derived tables."""
+def _checked_citations(page, parsed, claims, user):
+    """The body's citations, once the body and every claim edit passed their checks; one
+    ValidationError for all that failed (the body's under "body", each claim's on its field)."""
+    errors = {}
+    citations = []
+    try:
+        citations = citations_resolve(list(parsed.citations))
+    except ValidationError as error:
+        if not claims:
+            raise
+        errors["body"] = error.messages
+    try:
+        claims_check(page, claims, user)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return citations
+
+
+def _page_write(page, parsed, *, user, change_reason, tags, claims):
+    """Write the page as it now reads, with its facts, history row and derived tables."""
     parsed = parsed or _parse_body(page.body)
-    citations = citations_resolve(list(parsed.citations))
+    citations = _checked_citations(page, parsed, claims, user)
     page.sentence_count, page.sourced_count = parsed.sentences, parsed.sourced
-    page.coverage = parsed.coverage.ratio
+    facts_derive(page, claims_after(page, claims))  # sets the coverage of body and facts
     page.touch(user)
     page._change_reason = change_reason
     page.full_clean()
     page.save()
+    claims_write(page, claims, user, change_reason)
     if tags is not None:
         page.tags.set(sorted({str(tag).strip() for tag in tags if str(tag).strip()}))
     citation_uses_replace(page, citations)
@@ -237,6 +277,7 @@ def relation_save(*, relation, user, change_reason="", base_revision=None, field
                 current.was_merged = True
                 return current
             refs = _refs_in(relation.evidence, parse=parse_evidence)
+    _check_relation_rank(relation, stored, user)
     citations = citations_resolve(refs)
     relation.touch(user)
     relation._change_reason = change_reason
@@ -244,6 +285,17 @@ def relation_save(*, relation, user, change_reason="", base_revision=None, field
     relation.save()
     citation_uses_replace(relation, citations)
     return relation
+
+
+def _check_relation_rank(relation, stored, user) -> None:
+    """A relation is ranked as a claim is: by curators, with a reason."""
+    before = (stored.rank, stored.rank_reason) if stored else ("normal", "")
+    if (relation.rank, relation.rank_reason) != before and user is not None:
+        refuse_unless(can_curate, user, relation)
+    if relation.rank != "normal" and not relation.rank_reason.strip():
+        raise ValidationError(
+            {"rank_reason": f"Say why this relation is {relation.rank}: readers see the reason."}
+        )
 
 
 def _cited_keys(obj) -> set[str]:
@@ -281,18 +333,22 @@ def relation_delete(*, relation, user, change_reason=""):
 
 
 def publish_blockers(page) -> list[str]:
-    """Why a page cannot be published yet: gaps in coverage, citations not anchored to a passage
-    (lost, or of a whole document), private sources."""
+    """Why a page cannot be published yet: gaps in coverage (sentences and facts), citations
+    not anchored to a passage (lost, or of a whole document), private sources."""
     blockers = []
     if page.coverage < 1:
         unsourced = page.sentence_count - page.sourced_count
-        blockers.append(
-            f"{unsourced} statement(s) have no citation ({page.coverage_percent} % sourced)."
-        )
+        if unsourced:
+            blockers.append(
+                f"{unsourced} statement(s) have no citation ({page.coverage_percent} % sourced)."
+            )
+        if unsourced_facts := page.fact_count - page.fact_sourced_count:
+            blockers.append(
+                f"{unsourced_facts} fact(s) beside the text have no source "
+                f"({page.coverage_percent} % sourced)."
+            )
     # Hold the cited sources: none may be unpublished between this check and the save.
-    uses = CitationUse.objects.filter(
-        content_type=ContentType.objects.get_for_model(page), object_id=page.pk
-    )
+    uses = _page_and_fact_uses(page)
     sources_share_lock(set(uses.values_list("citation__source__key", flat=True)))
     uses = uses.select_related("citation__source").defer("citation__source__text")
     for use in uses:
@@ -307,6 +363,15 @@ def publish_blockers(page) -> list[str]:
         if not (citation.source.is_public or citation.source.is_protected):
             blockers.append(f"The cited source “{citation.source.key}” is not published.")
     return list(dict.fromkeys(blockers))
+
+
+def _page_and_fact_uses(page):
+    """The citations a page's body and its facts (claims) use."""
+    claim_type = ContentType.objects.get_for_model(Claim)
+    return CitationUse.objects.filter(
+        Q(content_type=ContentType.objects.get_for_model(page), object_id=page.pk)
+        | Q(content_type=claim_type, object_id__in=Claim.objects.of(page).values("pk"))
+    )
 
 
 def _flags_set(page, *, user, flags: dict, change_reason: str, check=None):
@@ -391,6 +456,7 @@ def page_delete(*, page, user, change_reason=""):
     for relation in page._meta.related_objects:
         for related in getattr(page, relation.get_accessor_name()).all():
             _derived_rows_delete(related)
+    claims_forget(page, user, change_reason)
     _derived_rows_delete(page)
     mentions_entry_forget(entry=page)
     search_document_delete(page)

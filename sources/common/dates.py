@@ -100,6 +100,8 @@ def date_display(value: str) -> str:
     Forms it does not know are shown as typed.
     """
     value = (value or "").strip()
+    if value.startswith("[") and value.endswith("]") and "," in value:  # EDTF "one of a set"
+        return " or ".join(date_display(part) for part in value[1:-1].split(","))
     if "/" in value:
         start, _, end = value.partition("/")
         start, end = (_one_date(part) if part not in ("", "..") else "…" for part in (start, end))

@@ -57,8 +57,6 @@ def actor_form(actor, **changes):
         "slug": actor.slug,
         "aliases": actor.aliases,
         "summary": actor.summary,
-        "born": actor.born,
-        "died": actor.died,
         "body": actor.body,
         "tags": ", ".join(sorted(actor.tags.names())),
         "is_public": "on" if actor.is_public else "",
@@ -77,6 +75,8 @@ def membership_form(membership, **changes):
         "start": membership.start,
         "end": membership.end,
         "evidence": membership.evidence,
+        "rank": membership.rank,
+        "rank_reason": membership.rank_reason,
         "change_reason": "",
     }
     return {**data, **changes}

@@ -7,8 +7,9 @@ from django.utils.text import slugify
 from taggit.forms import TagField, TagWidget
 
 from sources.common.models import format_tags
-from sources.forms import EDTF_HELP, validate_tags
+from sources.forms import validate_tags
 from wiki import duplicates
+from wiki.forms.facts import FactFieldsMixin
 from wiki.forms.fields import CHANGE_REASON_MAX, ServiceErrorsMixin, change_reason_field
 from wiki.markup.validation import body_errors
 from wiki.models import Actor, Event, Faction
@@ -31,8 +32,9 @@ def body_with(body: str, appended: str) -> str:
     return f"{body}\n\n{appended}" if body else appended
 
 
-class EntryForm(ServiceErrorsMixin, forms.ModelForm):
-    """What the forms of actors, factions and events share; each adds its own fields."""
+class EntryForm(FactFieldsMixin, ServiceErrorsMixin, forms.ModelForm):
+    """What the forms of actors, factions and events share; each adds its own fields, and its
+    facts come as claims (wiki.forms.facts)."""
 
     tags = TagField(
         required=False,
@@ -42,7 +44,6 @@ class EntryForm(ServiceErrorsMixin, forms.ModelForm):
     change_reason = change_reason_field()
     base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    own_fields: tuple[str, ...] = ()
     service_error_field = "body"
     similar_pages: tuple[duplicates.Duplicate, ...] = ()  # pages a new page's names are close to
 
@@ -62,12 +63,11 @@ class EntryForm(ServiceErrorsMixin, forms.ModelForm):
         help_texts = {
             "body": BODY_HELP,
             "summary": "One line, shown under the title and in lists.",
-            "place": "As the sources name it.",
-            **dict.fromkeys(("born", "died", "founded", "dissolved", "start", "end"), EDTF_HELP),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._add_fact_fields(self.data if self.is_bound else None)
         self.fields["body"].strip = False  # leading spaces are markup (an indented block)
         segment = self._meta.model.url_segment
         if self.instance.pk is None:
@@ -92,9 +92,10 @@ class EntryForm(ServiceErrorsMixin, forms.ModelForm):
                 self.fields[name].validators += [MinValueValidator(low), MaxValueValidator(high)]
 
     @property
-    def facts(self) -> list:
-        """The bound fields of this type's own facts (dates, place…), in order."""
-        return [self[name] for name in self.own_fields]
+    def details(self) -> list:
+        """The bound fields of this type's own details that are not facts (an event's kind and
+        coordinates)."""
+        return [self[name] for name in self.detail_fields]
 
     def clean_body(self):
         # Browsers post a textarea's lines ending in CRLF; the saved text and the three-way
@@ -122,6 +123,7 @@ class EntryForm(ServiceErrorsMixin, forms.ModelForm):
             self._check_slug_free(cleaned_data["slug"])
         if "not_a_duplicate" in self.fields:
             self._check_not_a_duplicate(cleaned_data)
+        self._clean_facts(cleaned_data)
         return cleaned_data
 
     def _check_not_a_duplicate(self, cleaned_data) -> None:
@@ -162,33 +164,31 @@ class EntryForm(ServiceErrorsMixin, forms.ModelForm):
 
 
 ENTRY_FIELDS = ("title", "slug", "aliases", "summary", "body")
-ACTOR_FIELDS = ("born", "died")
-FACTION_FIELDS = ("founded", "dissolved")
-EVENT_FIELDS = ("kind", "start", "end", "place", "latitude", "longitude", "fatalities")
+EVENT_DETAILS = ("kind", "latitude", "longitude")
 
 
 class ActorForm(EntryForm):
-    own_fields = ACTOR_FIELDS
+    detail_fields = ()
 
     class Meta(EntryForm.Meta):
         model = Actor
-        fields = (*ENTRY_FIELDS, *ACTOR_FIELDS)
+        fields = ENTRY_FIELDS
 
 
 class FactionForm(EntryForm):
-    own_fields = FACTION_FIELDS
+    detail_fields = ()
 
     class Meta(EntryForm.Meta):
         model = Faction
-        fields = (*ENTRY_FIELDS, *FACTION_FIELDS)
+        fields = ENTRY_FIELDS
 
 
 class EventForm(EntryForm):
-    own_fields = EVENT_FIELDS
+    detail_fields = EVENT_DETAILS
 
     class Meta(EntryForm.Meta):
         model = Event
-        fields = (*ENTRY_FIELDS, *EVENT_FIELDS)
+        fields = (*ENTRY_FIELDS, *EVENT_DETAILS)
 
 
 ENTRY_FORMS = {Actor: ActorForm, Faction: FactionForm, Event: EventForm}

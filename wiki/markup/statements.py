@@ -71,6 +71,10 @@ class Coverage:
         # The share sourced, as the pages' stored `coverage` column holds it for sorting.
         return self.ratio
 
+    def __add__(self, other: "Coverage") -> "Coverage":
+        """Two texts' statements counted together (a page's body and its facts)."""
+        return Coverage(self.sourced + other.sourced, self.total + other.total)
+
 
 @dataclass(frozen=True)
 class SupportSources:

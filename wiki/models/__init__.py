@@ -1,6 +1,7 @@
 """Actors, factions and events (the entries), the cited relations between them, and the tables
 derived from them."""
 
+from wiki.models.claims import CLAIM_EVIDENCE_HELP, Claim, ClaimQuerySet, Rank
 from wiki.models.derived import Name, PageLink, SearchDocument
 from wiki.models.entries import (
     ENTRY_MODEL_BY_SEGMENT,
@@ -21,6 +22,10 @@ from wiki.models.relations import (
 )
 
 __all__ = [
+    "CLAIM_EVIDENCE_HELP",
+    "Claim",
+    "ClaimQuerySet",
+    "Rank",
     "ENTRY_MODELS",
     "ENTRY_MODEL_BY_SEGMENT",
     "EVIDENCE_HELP",

@@ -50,6 +50,12 @@ class Entry(TagSnapshotModel, DatedModel, TrackedModel):
     sentence_count = models.PositiveIntegerField("statements", default=0, editable=False)
     sourced_count = models.PositiveIntegerField("sourced statements", default=0, editable=False)
     coverage = models.FloatField(default=1.0, editable=False, db_index=True)
+    # Derived from the entry's claims on every save (wiki.claims.saving): how many facts the box
+    # states, how many of them cite a passage, and the claims as text, so that history shows
+    # how the facts changed.
+    fact_count = models.PositiveIntegerField("facts", default=0, editable=False)
+    fact_sourced_count = models.PositiveIntegerField("sourced facts", default=0, editable=False)
+    claim_list = models.TextField("facts", blank=True, editable=False)
 
     tags = TaggableManager(blank=True)
     history = HistoricalRecords(inherit=True)
@@ -59,6 +65,10 @@ class Entry(TagSnapshotModel, DatedModel, TrackedModel):
     url_segment = ""
     # The date a reader orders a list of this type by: birth, founding, the event's start.
     date_field = ""
+    # The facts this type states beside its body, each derived from the entry's claims.
+    claim_fields: tuple[str, ...] = ()
+    # Derived, but shown in history's diffs: how the facts changed (sources.common.history).
+    history_shown = ("claim_list",)
 
     class Meta:
         abstract = True
@@ -86,6 +96,10 @@ class Entry(TagSnapshotModel, DatedModel, TrackedModel):
     def _facts(self) -> list[tuple[str, str]]:
         raise NotImplementedError
 
+    def details(self) -> list[tuple[str, str]]:
+        """What the page's box lists besides its facts (an event's kind), as (label, value)."""
+        return []
+
     @property
     def when(self) -> str:
         """The entry's dates in one short phrase for lists: "1953 – 2001", "founded 1992"…"""
@@ -93,8 +107,11 @@ class Entry(TagSnapshotModel, DatedModel, TrackedModel):
 
     @property
     def statement_coverage(self) -> Coverage:
-        """The stored counts as the pages show them (the `coverage` ratio is for sorting)."""
-        return Coverage(self.sourced_count, self.sentence_count)
+        """The stored counts as the pages show them, the body's sentences and the box's facts
+        together (the `coverage` ratio is for sorting)."""
+        return Coverage(
+            self.sourced_count + self.fact_sourced_count, self.sentence_count + self.fact_count
+        )
 
     @property
     def coverage_percent(self) -> int:
@@ -105,13 +122,14 @@ class Entry(TagSnapshotModel, DatedModel, TrackedModel):
 class Actor(Entry):
     """A person."""
 
-    born = EDTFField()
+    born = EDTFField(editable=False)
     born_earliest, born_latest = bound_fields()
-    died = EDTFField()
+    died = EDTFField(editable=False)
     died_earliest, died_latest = bound_fields()
 
     url_segment = "actors"
     date_field = "born_earliest"
+    claim_fields = ("born", "died")
 
     def _facts(self):
         return [("Born", date_display(self.born)), ("Died", date_display(self.died))]
@@ -124,13 +142,14 @@ class Actor(Entry):
 class Faction(Entry):
     """A party, militia, alliance or government body."""
 
-    founded = EDTFField()
+    founded = EDTFField(editable=False)
     founded_earliest, founded_latest = bound_fields()
-    dissolved = EDTFField()
+    dissolved = EDTFField(editable=False)
     dissolved_earliest, dissolved_latest = bound_fields()
 
     url_segment = "factions"
     date_field = "founded_earliest"
+    claim_fields = ("founded", "dissolved")
 
     def _facts(self):
         return [
@@ -159,21 +178,20 @@ class Event(Entry):
         OTHER = "other", "Other"
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
-    start = EDTFField()
+    start = EDTFField(editable=False)
     start_earliest, start_latest = bound_fields()
-    end = EDTFField()
+    end = EDTFField(editable=False)
     end_earliest, end_latest = bound_fields()
-    place = models.CharField(max_length=200, blank=True)
+    place = models.CharField(max_length=200, blank=True, editable=False)
     latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     fatalities = models.CharField(
-        max_length=100,
-        blank=True,
-        help_text="As reported, e.g. “at least 40”; cite it in the body.",
+        max_length=200, blank=True, editable=False, help_text="As reported, e.g. “at least 40”."
     )
 
     url_segment = "events"
     date_field = "start_earliest"
+    claim_fields = ("start", "end", "place", "fatalities")
 
     def _facts(self):
         return [
@@ -182,6 +200,9 @@ class Event(Entry):
             ("Place", self.place),
             ("Fatalities", self.fatalities),
         ]
+
+    def details(self):
+        return [("Kind", self.get_kind_display())]
 
     @property
     def when(self) -> str:

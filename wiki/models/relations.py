@@ -12,6 +12,7 @@ from sources.common.models import (
     bound_fields,
 )
 from sources.models import CitationUse
+from wiki.models.claims import Rank
 from wiki.models.entries import Actor, Event, Faction
 
 EVIDENCE_HELP = (
@@ -35,6 +36,11 @@ class Relation(DatedModel, TrackedModel):
     end = EDTFField()
     end_earliest, end_latest = bound_fields()
     evidence = models.TextField(help_text=EVIDENCE_HELP)
+    # Ranked as claims are: a deprecated relation is one the team judges wrong, kept with why.
+    rank = models.CharField(max_length=12, choices=Rank.choices, default=Rank.NORMAL)
+    rank_reason = models.CharField(
+        max_length=300, blank=True, help_text="Why this relation is preferred or deprecated."
+    )
     citation_uses = GenericRelation(CitationUse)
 
     history = HistoricalRecords(inherit=True)

@@ -122,6 +122,7 @@ def _submit(request, form, model, entry=None):
             tags=data["tags"],
             # Only what the form carries: the flags and the rest stay as they stand.
             fields=form._meta.fields,
+            claims=form.claim_edits,
         )
     except EditConflict as conflict:
         return _conflict(request, form, entry, conflict)

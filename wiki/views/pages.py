@@ -10,7 +10,8 @@ from taggit.models import Tag
 from sources.common.permissions import can_edit, guard, is_team
 from sources.common.public_cache import cache_public_page
 from wiki import duplicates, names, selectors
-from wiki.markup.rendering import page_body, what_links_here
+from wiki.claims.reading import page_facts
+from wiki.markup.rendering import group_by_source, page_body, what_links_here
 from wiki.models import ENTRY_MODELS, Name
 from wiki.views import loading
 from wiki.views.controls import entry_controls
@@ -57,11 +58,18 @@ def entry_list(request, model):
 def entry_detail(request, model, slug):
     """An actor's, faction's or event's page with its relations and the passages it cites."""
     entry = loading.entry(request, model, slug)
+    body = page_body(entry, request.user)
+    facts = page_facts(entry, request.user, first_number=len(body.references) + 1)
+    references = body.references + facts.references
     context = {
         "entry": entry,
         "segment": model.url_segment,
-        "facts": entry.facts(),
-        "body": page_body(entry, request.user),
+        "details": entry.details(),
+        "facts": facts.facts,
+        "body": body,
+        "coverage": body.coverage + facts.coverage,
+        "references": references,
+        "reference_groups": group_by_source(references),
         "links_here": what_links_here(entry, request.user),
         "controls": entry_controls(request.user, entry),
         "sections": selectors.entry_relations(entry, request.user),

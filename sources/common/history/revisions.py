@@ -55,11 +55,14 @@ def signed(number: int) -> str:
 
 
 def tracked_fields(model, *, exclude=()) -> list[models.Field]:
-    """The fields of `model` a person edits (derived and bookkeeping fields are not editable)."""
+    """The fields of `model` a person edits (derived and bookkeeping fields are not editable),
+    and the derived ones a model names in `history_shown` (a page's facts, as its claims give
+    them: edited elsewhere, read in its history)."""
+    shown = set(getattr(model, "history_shown", ()))
     return [
         f
         for f in model._meta.concrete_fields
-        if f.editable and not f.primary_key and f.name not in exclude
+        if (f.editable or f.name in shown) and not f.primary_key and f.name not in exclude
     ]
 
 

@@ -183,7 +183,8 @@ def test_a_page_renders_in_a_fixed_number_of_queries(client, django_assert_num_q
     body = "\n\n".join(f'Statement {n}. [@long "{quote}"]' for n, quote in enumerate(passages))
     actor = page_save(page=ActorFactory(), body=body, user=None)
     # the content clock (public page cache), entry, tags, citations, link targets,
-    # what links here, the sources that mention it, memberships, events (both empty)
-    with django_assert_num_queries(9):
+    # what links here, the sources that mention it, its claims (none), memberships, events
+    # (both empty)
+    with django_assert_num_queries(10):
         response = client.get(actor.get_absolute_url())
     assert len(response.context["body"].references) == citations

@@ -12,8 +12,8 @@ from tests.factories import (
     MembershipFactory,
     SourceFactory,
 )
-from wiki.models import Actor, Event, Faction, Membership, Name, Participation
-from wiki.services import page_save, relation_save
+from wiki.models import Actor, Claim, Event, Faction, Membership, Name, Participation
+from wiki.services import claim_save, page_save, relation_save
 from wiki.views.edit import MERGED
 
 pytestmark = pytest.mark.django_db
@@ -711,10 +711,14 @@ def test_the_chooser_names_a_page_written_since(editor_client):
 def test_the_edit_form_runs_a_fixed_number_of_queries(
     editor_client, django_assert_num_queries, revisions
 ):
-    entry = ActorFactory(tags=["a", "b"])
+    entry = ActorFactory(tags=["a", "b"], born="1953", died="2001")
     for n in range(revisions):
         page_save(page=entry, body=f"Revision {n}.", user=None)
-    # session, user, groups, the page, its tags, its latest revision
-    with django_assert_num_queries(6):
+    for claim in Claim.objects.of(entry):
+        for n in range(revisions // 2):
+            claim_save(claim=claim, user=None, change_reason=f"Revision {n}")
+    # session, user, groups, the page, its tags, its latest revision, its claims (the facts)
+    # and their latest revisions
+    with django_assert_num_queries(8):
         response = editor_client.get(edit_url(entry))
     assert response.status_code == 200

@@ -19,7 +19,8 @@ from tests.factories import (
     editor,
 )
 from wiki.benchmarks.history import add_revisions
-from wiki.models import Actor, Membership
+from wiki.claims.saving import ClaimEdit
+from wiki.models import Actor, Claim, Membership
 from wiki.services import page_save, relation_save
 
 pytestmark = pytest.mark.django_db
@@ -54,10 +55,17 @@ def text(response) -> str:
 
 
 def edited(entry, *, user=None, reason="", tags=None, **fields):
-    """Save one edit of a page through page_save, as the edit form does."""
+    """Save one edit of a page through page_save, as the edit form does: a fact (born=…) as
+    the value of its one claim, blank to remove it."""
+    claims = []
     for name, value in fields.items():
-        setattr(entry, name, value)
-    return page_save(page=entry, user=user, change_reason=reason, tags=tags)
+        if name not in entry.claim_fields:
+            setattr(entry, name, value)
+            continue
+        claim = Claim.objects.of(entry).filter(field=name).first() or Claim(field=name)
+        claim.value = value
+        claims.append(ClaimEdit(claim, delete=not value))
+    return page_save(page=entry, user=user, change_reason=reason, tags=tags, claims=claims)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,7 +232,7 @@ def test_diff_lists_field_changes_and_tags(team):
     diff = response.context["diff"]
     assert {(c.label, c.old, c.new) for c in diff.fields} == {
         ("Title", "Massoud", "Ahmad Shah Massoud"),
-        ("Born", "", "1953"),
+        ("Facts", "", "Born: 1953 [no source]"),
     }
     assert diff.tags_added == ["nra"] and diff.tags_removed == ["panjshir"]
     page = text(response)

@@ -72,9 +72,9 @@ def test_the_entry_page_mentions_cost_one_query_whatever_their_number(
 ):
     for n in range(size):
         save_source(f"s{n}")
-    # content clock, entry, tags, citations, link targets, what links here, mentions, and the
-    # rows of the two (empty) relation tables
-    with django_assert_num_queries(7 + 2):
+    # content clock, entry, tags, citations, link targets, what links here, mentions, claims
+    # (none), and the rows of the two (empty) relation tables
+    with django_assert_num_queries(8 + 2):
         response = client.get(massoud.get_absolute_url())
     assert response.context["mentions"].total == size
 

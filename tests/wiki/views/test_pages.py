@@ -14,7 +14,8 @@ from tests.factories import (
     SourceFactory,
     editor,
 )
-from wiki.services import page_save, relation_save
+from wiki.models import Claim
+from wiki.services import claim_save, page_save, relation_save
 
 pytestmark = pytest.mark.django_db
 
@@ -407,10 +408,18 @@ def test_tag_filtered_list_query_count_is_constant(client, django_assert_num_que
         client.get(list_url("actors", tag="navy"))
 
 
+def _with_claims(entry, field, size):
+    """size values of one fact, each with its passage (sources that disagree, size ways)."""
+    for n in range(size):
+        claim = Claim(subject=entry, field=field, value=str(1900 + n), evidence=evidence(n))
+        claim_save(claim=claim, user=None)
+
+
 def _actor_with_relations(size):
     corpus()
     actor = ActorFactory(tags=["a", "b"])
     page_save(page=actor, body=" ".join(f"Fact. {evidence(n)}" for n in range(size)), user=None)
+    _with_claims(actor, "born", size)
     for n in range(size):
         faction, event = FactionFactory(), EventFactory()
         relation_save(
@@ -428,6 +437,7 @@ def _faction_with_relations(size):
     corpus()
     faction = FactionFactory(tags=["a"])
     page_save(page=faction, body=" ".join(f"Fact. {evidence(n)}" for n in range(size)), user=None)
+    _with_claims(faction, "founded", size)
     for n in range(size):
         for relation in [
             MembershipFactory.build(actor=ActorFactory(), faction=faction, evidence=evidence(n)),
@@ -449,6 +459,7 @@ def _event_with_relations(size):
     corpus()
     event = EventFactory(tags=["a"])
     page_save(page=event, body=" ".join(f"Fact. {evidence(n)}" for n in range(size)), user=None)
+    _with_claims(event, "end", size)
     for n in range(size):
         relation_save(
             relation=ParticipationFactory.build(
@@ -470,11 +481,11 @@ def _event_with_relations(size):
     ("build", "queries"),
     [
         # the content clock (public page cache), entry, its tags, the body's citations, its
-        # link targets, what links here, the sources that mention it, then rows + cited
-        # passages per relation table
-        (_actor_with_relations, 7 + 2 * 2),  # memberships, events
-        (_faction_with_relations, 7 + 4 * 2),  # members, relations out, relations in, events
-        (_event_with_relations, 7 + 1 * 2),  # participants
+        # link targets, what links here, the sources that mention it, its claims (the facts)
+        # with their cited passages, then rows + cited passages per relation table
+        (_actor_with_relations, 9 + 2 * 2),  # memberships, events
+        (_faction_with_relations, 9 + 4 * 2),  # members, relations out, relations in, events
+        (_event_with_relations, 9 + 1 * 2),  # participants
     ],
 )
 def test_detail_query_count_is_constant(client, django_assert_num_queries, build, queries, size):
