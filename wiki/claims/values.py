@@ -59,6 +59,11 @@ class Span:
     high: object = None
 
     def overlaps(self, other: "Span") -> bool:
+        # A value read as text (stored before its field was checked) and a date or count
+        # cannot mean the same thing, and their bounds cannot be compared.
+        kinds = {type(bound) for bound in (self.low, self.high, other.low, other.high)}
+        if len(kinds - {type(None)}) > 1:
+            return False
         return (self.low is None or other.high is None or self.low <= other.high) and (
             other.low is None or self.high is None or other.low <= self.high
         )
