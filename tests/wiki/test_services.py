@@ -315,8 +315,8 @@ def test_a_page_save_and_a_correction_of_its_source_do_not_deadlock(postgres_onl
     from django.db import connection
 
     from sources.services import source_save
-    from wiki import services
     from wiki.models import Actor
+    from wiki.saving import pages as services
 
     typo, fixed = "head of the Jamiat-e Islamy Party", "head of the Jamiat-e Islami Party"
     source = SourceFactory(key="ric", text=f"Ahmad Shah Mas’ud, {typo}; and others.")

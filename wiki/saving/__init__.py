@@ -1,0 +1,1 @@
+"""Saving pages and relations, and the curators' acts on pages (wiki.services is the front door)."""
