@@ -94,6 +94,11 @@ class RelationRow:
     role: str
     when: str
     citations: list = field(default_factory=list)
+    relation: object = None  # for its rank and the reason for it
+
+    @property
+    def rank(self) -> str:
+        return getattr(self.relation, "rank", "normal")
 
 
 @dataclass
@@ -125,7 +130,7 @@ def _relations(queryset, user, *ends: str, public: Q | None = None):
 def _row(relation, other, role: str, when: str = "") -> RelationRow:
     when = when or span_display(relation.start, relation.end)
     citations = list({use.citation_id: use.citation for use in relation.uses}.values())
-    return RelationRow(other, other._meta.verbose_name, role, when, citations)
+    return RelationRow(other, other._meta.verbose_name, role, when, citations, relation)
 
 
 def _actor_sections(actor, user) -> list[RelationSection]:

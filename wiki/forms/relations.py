@@ -23,6 +23,7 @@ class RelationForm(ServiceErrorsMixin, forms.ModelForm):
 
     `base_revision` carries the revision an edit started from: relation_save merges the edit
     with whatever was saved since, field by field, or refuses it when both changed one field.
+    With `can_rank` (curators) it also carries the relation's rank and the reason for it.
     """
 
     change_reason = change_reason_field()
@@ -33,9 +34,14 @@ class RelationForm(ServiceErrorsMixin, forms.ModelForm):
 
     class Meta:
         widgets = {"evidence": forms.Textarea(attrs={"rows": 4, "class": "editor-evidence"})}
-        help_texts = {"evidence": EVIDENCE_HELP, "start": EDTF_HELP, "end": EDTF_HELP}
+        help_texts = {
+            "evidence": EVIDENCE_HELP,
+            "start": EDTF_HELP,
+            "end": EDTF_HELP,
+            "rank": "Preferred or deprecated when sources disagree: say why below.",
+        }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, can_rank=False, **kwargs):
         instance = kwargs.get("instance")
         bound = (args[0] if args else kwargs.get("data")) is not None
         base = None
@@ -44,6 +50,8 @@ class RelationForm(ServiceErrorsMixin, forms.ModelForm):
             base = revision_shown(instance)
         super().__init__(*args, **kwargs)
         self.fields["base_revision"].initial = base
+        if not can_rank:  # the row keeps its rank: only curators rank
+            del self.fields["rank"], self.fields["rank_reason"]
         for name in self.ends:
             field = self.fields[name]
             # Show the entry's title, not the id model_to_dict gives (the view loads the ends
@@ -102,6 +110,13 @@ class RelationForm(ServiceErrorsMixin, forms.ModelForm):
         theirs = getattr(conflict.current, name, None)
         return f"{label} now reads “{theirs if theirs not in (None, '') else '—'}”"
 
+    def clean(self):
+        cleaned_data = super().clean()
+        rank = cleaned_data.get("rank")
+        if rank and rank != "normal" and not (cleaned_data.get("rank_reason") or "").strip():
+            self.add_error("rank_reason", f"Say why this relation is {rank}: readers see it.")
+        return cleaned_data
+
     def clean_evidence(self):
         evidence = self.cleaned_data["evidence"]
         errors = citation_errors(evidence, parse=parse_evidence, limit=MAX_EVIDENCE_CITATIONS)
@@ -117,7 +132,7 @@ class MembershipForm(RelationForm):
 
     class Meta(RelationForm.Meta):
         model = Membership
-        fields = ("actor", "faction", "role", "start", "end", "evidence")
+        fields = ("actor", "faction", "role", "start", "end", "evidence", "rank", "rank_reason")
 
 
 class FactionRelationForm(RelationForm):
@@ -127,7 +142,7 @@ class FactionRelationForm(RelationForm):
 
     class Meta(RelationForm.Meta):
         model = FactionRelation
-        fields = ("faction", "kind", "other", "start", "end", "evidence")
+        fields = ("faction", "kind", "other", "start", "end", "evidence", "rank", "rank_reason")
         labels = {"kind": "Is, to the other faction"}
 
     def clean(self):
@@ -148,7 +163,17 @@ class ParticipationForm(RelationForm):
 
     class Meta(RelationForm.Meta):
         model = Participation
-        fields = ("event", "actor", "faction", "role", "start", "end", "evidence")
+        fields = (
+            "event",
+            "actor",
+            "faction",
+            "role",
+            "start",
+            "end",
+            "evidence",
+            "rank",
+            "rank_reason",
+        )
 
 
 RELATION_FORMS = {

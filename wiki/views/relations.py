@@ -105,9 +105,14 @@ def relation_create(request, kind):
     """Add a membership, faction relation or participation; ?actor=<slug> etc. fill in an end."""
     form_class = _relation_form_class(kind)
     if request.method == "POST":
-        return _relation_submit(request, form_class(request.POST))
-    form = form_class(initial=form_class.prefill(request.GET))
+        return _relation_submit(request, form_class(request.POST, can_rank=_ranks(request)))
+    form = form_class(initial=form_class.prefill(request.GET), can_rank=_ranks(request))
     return _relation_form_page(request, form)
+
+
+def _ranks(request) -> bool:
+    """Whether the form offers the relation's rank: curators rank, editors do not."""
+    return can_curate(request.user)
 
 
 def _refuse_if_locked_ends(user, relation, form_class):
@@ -123,9 +128,9 @@ def relation_edit(request, kind, pk):
     relation = _relation(form_class, pk)
     _refuse_if_locked_ends(request.user, relation, form_class)
     if request.method == "POST":
-        form = form_class(request.POST, instance=copy(relation))
+        form = form_class(request.POST, instance=copy(relation), can_rank=_ranks(request))
         return _relation_submit(request, form, relation=relation)
-    form = form_class(instance=copy(relation))
+    form = form_class(instance=copy(relation), can_rank=_ranks(request))
     return _relation_form_page(request, form, relation=relation)
 
 
