@@ -87,6 +87,7 @@ SITE_ROUTES = {
     "sources:source-history": ("ric",),
     "sources:source-revision": ("ric", "source_revision"),
     "sources:source-revert": ("ric", "source_revision"),
+    "sources:passage-grade": ("ric", "citation"),
     # The admin site's own pages.
     "admin:index": (),
     "admin:login": (),
@@ -163,6 +164,7 @@ def world():
     return {
         "revision": actor.history.first().history_id,
         "source_revision": source.history.first().history_id,
+        "citation": source.citations.get().pk,
         "membership_id": Membership.objects.get().pk,
         "writer": UserFactory(username="writer").username,
         "user": UserFactory(username="member").pk,
