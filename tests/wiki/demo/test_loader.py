@@ -23,7 +23,11 @@ ENTRIES = (Actor, Faction, Event)
 # alliance's founding to 1992 and, drawing on The Economist, to after the Taliban's emergence in
 # late 1994. The other disagreements of the corpus (force sizes, the alliance's formal name, who
 # leads the Panjshir holdout) are not facts an entry states beside its body.
-DISPUTED = {("northern-alliance", "founded"), ("founding-of-the-northern-alliance", "start")}
+DISPUTED = {
+    ("northern-alliance", "founded"),
+    ("founding-of-the-northern-alliance", "start"),
+    ("dostum-joins-the-northern-alliance", "start"),
+}
 
 
 def load(**options):
