@@ -13,12 +13,16 @@ from sources.services import citation_grade, source_save
 from tests.factories import (
     ActorFactory,
     CitationFactory,
+    FactionFactory,
+    MembershipFactory,
     SourceFactory,
     UserFactory,
     curator,
     editor,
 )
-from wiki.services import page_save
+from wiki.markup.rendering import page_body
+from wiki.selectors import entry_relations
+from wiki.services import page_save, relation_save
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +214,41 @@ def test_the_search_filters_sources_by_reliability_and_keeps_pages(client):
     assert {result.title for result in found.results} == {"Report graded-a", "Report reader"}
     every = client.get("/search/", {"q": "report", "go": "0"}).context["found"]
     assert "Report graded-b" in {result.title for result in every.results}
+
+
+# ---------------------------------------------------------------------------------------------
+# Beside what cites the passage
+
+
+@pytest.mark.parametrize("team", [False, True])
+def test_the_grades_of_footnotes_and_relations_cost_no_query(django_assert_num_queries, team):
+    page, citation = cited()
+    citation_grade(citation=citation, credibility=2, user=None)
+    relation_save(
+        relation=MembershipFactory.build(
+            actor=page, faction=FactionFactory(), evidence=f'[@ric "{QUOTE}"]'
+        ),
+        user=None,
+    )
+    reader = editor() if team else AnonymousUser()
+    references, sections = page_body(page, reader).references, entry_relations(page, reader)
+    passages = [c for section in sections for row in section.rows for c in row.citations]
+    with django_assert_num_queries(0):
+        grades = {item.grade.label for item in [*references, *passages]}
+    assert grades == {"B2"} and len(passages) == 1
+
+
+def test_a_relation_table_shows_each_passage_with_its_grade(client):
+    page, citation = cited()
+    citation_grade(citation=citation, credibility=5, user=None)
+    relation_save(
+        relation=MembershipFactory.build(
+            actor=page, faction=FactionFactory(), evidence=f'[@ric "{QUOTE}"]'
+        ),
+        user=None,
+    )
+    html = client.get("/actors/massoud/").content.decode()
+    table = html.split('class="relation-cites"', 1)[1].split("</ul>", 1)[0]
+    assert '<abbr class="grade" title="B: usually reliable; 5: improbable">B5</abbr>' in table
+    references = html.split('class="references"', 1)[1]
+    assert "B5</abbr>" in references and 'class="grade-legend"' in references
