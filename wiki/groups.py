@@ -6,7 +6,15 @@ database emptied between tests, or a database restored from a backup, always has
 
 CONTENT = {
     "sources": ["source", "citation"],
-    "wiki": ["actor", "faction", "event", "membership", "factionrelation", "participation"],
+    "wiki": [
+        "actor",
+        "faction",
+        "event",
+        "membership",
+        "factionrelation",
+        "participation",
+        "claim",
+    ],
     "taggit": ["tag"],
 }
 EDITOR_ACTIONS = ["add", "change", "view"]
