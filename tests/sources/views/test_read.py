@@ -14,7 +14,8 @@ from tests.factories import (
     SourceFactory,
     editor,
 )
-from wiki.services import page_save, relation_save
+from wiki.models import Claim
+from wiki.services import claim_save, page_save, relation_save
 
 pytestmark = pytest.mark.django_db
 
@@ -228,6 +229,23 @@ def test_cited_by_lists_pages_and_relations_the_public_may_see(client, editor_cl
     assert sorted(row.label for row in rows) == ["Member — member of Party", "Open page"]
     team_rows = editor_client.get(source.get_absolute_url()).context["reading"].cited_by
     assert len(team_rows) == 4
+
+
+def test_a_fact_cites_through_its_page_which_the_public_must_see(client, editor_client):
+    source = corpus()
+    for slug, is_public, n in (("open-page", True, 4), ("draft-page", False, 5)):
+        page = page_save(page=ActorFactory(slug=slug, is_public=is_public), body="", user=None)
+        claim = Claim(subject=page, field="born", value="1950", evidence=evidence(n))
+        claim_save(claim=claim, user=None)
+    rows = client.get(source.get_absolute_url()).context["reading"].cited_by
+    assert [(row.label, row.url, row.is_public) for row in rows] == [
+        ("Born: 1950", "/actors/open-page/", True)
+    ]
+    team_rows = editor_client.get(source.get_absolute_url()).context["reading"].cited_by
+    assert sorted((row.url, row.is_public) for row in team_rows) == [
+        ("/actors/draft-page/", False),
+        ("/actors/open-page/", True),
+    ]
 
 
 def test_the_public_sees_only_passages_that_something_visible_cites(client):
