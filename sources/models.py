@@ -17,6 +17,7 @@ from sources.common.models import (
     TrackedModel,
     bound_fields,
 )
+from sources.importing.duplicates import text_fingerprint
 
 KEY_PATTERN = r"[a-z0-9][a-z0-9._-]*"
 validate_key = RegexValidator(
@@ -67,6 +68,15 @@ class Source(TagSnapshotModel, DatedModel, TrackedModel):
     language = models.CharField(max_length=35, default="en", help_text="Language code, e.g. en.")
     text = models.TextField(blank=True, help_text="The full text that citations anchor into.")
     original = models.FileField(upload_to="sources/", blank=True, help_text="The uploaded file.")
+    # Derived on save: where each page of the original starts in `text` (a PDF's pages, so that a
+    # cited passage gets its page as locator), and the text's fingerprint (duplicates).
+    page_starts = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Offsets into the text where each page of the original begins.",
+    )
+    text_fingerprint = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
     is_public = models.BooleanField("published", default=False, db_index=True)
     is_protected = models.BooleanField(
         "protected",
@@ -105,6 +115,10 @@ class Source(TagSnapshotModel, DatedModel, TrackedModel):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.text_fingerprint = text_fingerprint(self.text)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("sources:source-detail", args=[self.key])
