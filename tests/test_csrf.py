@@ -26,8 +26,8 @@ from tests.factories import (
     UserFactory,
     curator,
 )
-from wiki.models import Actor, Membership
-from wiki.services import page_save, relation_save
+from wiki.models import Actor, Claim, Membership
+from wiki.services import claim_save, page_save, relation_save
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +62,8 @@ SITE_ROUTES = {
     "wiki:tag-detail": ("t",),
     "wiki:changes": (),
     "wiki:user-contributions": ("writer",),
+    "wiki:disputes": (),
+    "wiki:claim-rank": ("claim",),
     "wiki:relation-create": ("membership",),
     "wiki:relation-edit": ("membership", "membership_id"),
     "wiki:relation-delete": ("membership", "membership_id"),
@@ -157,6 +159,11 @@ def world():
         ParticipationFactory.build(event=event, actor=actor),
     ):
         relation_save(relation=relation, user=None)
+    for born in ("1950", "1953"):  # sources that disagree: a disputed fact
+        evidence = '[@ric "the Northern Alliance was established"]'
+        claim = claim_save(
+            claim=Claim(subject=actor, field="born", value=born, evidence=evidence), user=None
+        )
     axes = apps.get_app_config("axes")
     for name in ("AccessAttempt", "AccessLog", "AccessFailureLog"):
         fields = {"failures_since_start": 1} if name == "AccessAttempt" else {}
@@ -164,7 +171,8 @@ def world():
     return {
         "revision": actor.history.first().history_id,
         "source_revision": source.history.first().history_id,
-        "citation": source.citations.get().pk,
+        "citation": source.citations.filter(quote__startswith="led by").get().pk,
+        "claim": claim.pk,
         "membership_id": Membership.objects.get().pk,
         "writer": UserFactory(username="writer").username,
         "user": UserFactory(username="member").pk,

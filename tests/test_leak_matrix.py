@@ -3,10 +3,9 @@
 tests/leak_world.py plants unpublished things everywhere, each carrying the word "leak", and a
 protected source carrying "shieldword" everywhere, cited from published pages. For each route of
 the site (a guard fails when a route has no row here) the public must get 404 for what is
-unpublished or for the team only, and no response it gets may contain a planted word, an
-editor's name or e-mail address, or an edit control. The same URLs, visited by an editor, must
-show the planted things where the team should see them, so that a matrix that sees nothing
-cannot pass.
+unpublished or for the team only, and no response it gets may contain a planted word, an editor's
+name or e-mail address, or an edit control. The same URLs, visited by an editor, must show the
+planted things where the team should see them, so that a matrix that sees nothing cannot pass.
 """
 
 import json
@@ -149,6 +148,7 @@ VISITS = [
     Visit("wiki:changes", (), {"type": "relation"}, public=404, team_sees=HIDDEN[1:2]),
     Visit("wiki:user-contributions", ("writer",), public=404, team_sees=HIDDEN),
     Visit("wiki:user-contributions", ("nobody",), public=404, team=404),
+    *[Visit("wiki:disputes", public=404), Visit("wiki:claim-rank", (0,), public=405, team=405)],
     Visit("wiki:relation-create", ("membership",), {"actor": "leak-hidden-actor"}, public=LOGIN),
     Visit("wiki:relation-edit", ("factionrelation", "hr"), public=LOGIN, team_sees=HIDDEN[1:2]),
     Visit("wiki:relation-delete", ("factionrelation", "hr"), public=LOGIN, team=403),

@@ -29,8 +29,8 @@ from tests.factories import (
     curator,
     editor,
 )
-from wiki.models import Actor, Membership
-from wiki.services import page_save, relation_save
+from wiki.models import Actor, Claim, Membership
+from wiki.services import claim_save, page_save, relation_save
 from wiki.views.controls import entry_controls
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ QUOTE = "the Northern Alliance was established"
 EVIDENCE = f'[@ric "{QUOTE}"]'
 ROLES = ("anonymous", "outsider", "editor", "curator")
 LOGIN = "login"  # a redirect to /accounts/login/?next=…
-URL_IDS = {"m", "rev", "srev", "writer", "cid"}  # URL arguments taken from the planted world
+URL_IDS = {"m", "rev", "srev", "writer", "cid", "claim", "crev"}  # taken from the planted world
 ANY = None  # not pinned by this row (the leak matrix pins what outsiders get on every route)
 
 
@@ -72,6 +72,8 @@ def state():
         Membership.history.count(),
         Source.history.count(),
         Citation.history.count(),
+        sorted(Claim.objects.values_list("pk", "rank", "rank_reason")),
+        Claim.history.count(),
     )
 
 
@@ -89,6 +91,10 @@ def plant() -> dict:
         ),
         user=None,
     )
+    for value in ("1992", "1996"):  # the sources disagree: a disputed fact
+        claim = claim_save(
+            claim=Claim(subject=draft, field="born", value=value, evidence=EVIDENCE), user=None
+        )
     UserFactory(username="outsider")
     editor("editor")
     curator("curator")
@@ -98,6 +104,8 @@ def plant() -> dict:
         "rev": public.history.first().history_id,
         "srev": source.history.first().history_id,
         "cid": source.citations.get().pk,
+        "claim": claim.pk,
+        "crev": claim.history.first().history_id,
         "writer": UserFactory(username="writer").username,
     }
 
@@ -146,6 +154,10 @@ class Row(NamedTuple):
         path = reverse(self.route, args=[world.arg(arg) for arg in self.args])
         return f"{path}?{self.query}" if self.query else path
 
+    def form(self, world):
+        """The POST data, with ids from the planted world (the revision a form started from)."""
+        return {key: world.arg(value) for key, value in (self.data or {}).items()}
+
 
 def get(route, args, expected, query="", label=""):
     return Row("get", route, args, expected, query, None, label)
@@ -161,6 +173,7 @@ EDIT_PUBLIC = {**ENTRY, "slug": "public", "body": "Changed."}
 EDIT_DRAFT = {**ENTRY, "slug": "draft", "body": "Changed."}
 LOCK = {"action": "lock", "lock_reason": "Edit war"}
 MEMBERSHIP = {"actor": "public", "faction": "party", "role": "leader", "evidence": EVIDENCE}
+RANK = {"rank": "preferred", "rank_reason": "The later report", "base_revision": "crev"}
 # One body for every POST-only state change that must be refused.
 CHANGE = {"action": "lock", "lock_reason": "x", "change_reason": "x", "publish": "0"}
 
@@ -180,6 +193,7 @@ MATRIX = [
     # The team's own pages: history names editors.
     get("wiki:changes", (), (404, ANY, 200, 200)),
     get("wiki:user-contributions", ("writer",), (404, ANY, 200, 200)),
+    get("wiki:disputes", (), (404, 404, 200, 200)),
     get("wiki:entry-history", PUBLIC, (404, ANY, 200, 200)),
     get("wiki:entry-revision", (*PUBLIC, "rev"), (404, ANY, 200, 200)),
     get("sources:source-history", ("ric",), (404, ANY, 200, 200)),
@@ -206,6 +220,7 @@ MATRIX = [
     get("sources:source-publish", ("ric",), (405, ANY, 405, 405)),
     get("sources:source-revert", ("ric", "srev"), (405, ANY, 405, 405)),
     get("sources:passage-grade", ("ric", "cid"), (405, ANY, 405, 405)),
+    get("wiki:claim-rank", ("claim",), (405, 405, 405, 405), label="rank by GET"),
     # Changes: allowed ones redirect and change something; refused ones change nothing.
     post("wiki:entry-create", (A,), ENTRY, (LOGIN, 403, 302, 302), label="create"),
     post("wiki:entry-edit", PUBLIC, EDIT_PUBLIC, (LOGIN, 403, 302, 302), label="edit"),
@@ -231,6 +246,8 @@ MATRIX = [
     post("sources:source-revert", ("ric", "srev"), CHANGE, (LOGIN, ANY, ANY, ANY)),
     post("sources:passage-grade", ("ric", "cid"), {"credibility": "2"}, (LOGIN, 403, 302, 302),
          label="grade a passage"),
+    post("wiki:claim-rank", ("claim",), RANK, (LOGIN, 403, 403, 302), label="rank a value"),
+    post("wiki:claim-rank", ("claim",), CHANGE, (LOGIN, ANY, 403, ANY)),
 ]  # fmt: skip
 
 CASES = [
@@ -256,7 +273,7 @@ def test_permission_matrix(world, row, role, expected):
     if row.method == "get":
         response = client.get(row.url(world))
     else:
-        response = client.post(row.url(world), row.data)
+        response = client.post(row.url(world), row.form(world))
     assert_status(response, expected)
     if row.method == "get" or response.status_code != 302 or expected == LOGIN:
         assert state() == before  # nothing changes on GET or when refused
