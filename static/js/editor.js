@@ -1,6 +1,7 @@
 /* Attest editor: small conveniences on top of forms that work without it.
    - the caret lands where ?append= left room for a sentence (data-caret on the textarea);
-   - "Use this passage" puts a source's exact passage in place of a quote it does not contain;
+   - "Use this passage" puts a source's exact passage in place of a quote it does not contain
+     (in the body, or in the field its data-target names: a fact's source);
    - leaving a form with unsaved text asks first (data-unsaved: the page shows posted text). */
 (function () {
   "use strict";
@@ -18,23 +19,25 @@
   }
 
   document.querySelectorAll("[data-replace-quote]").forEach(function (button) {
-    if (!body) {
+    var targetId = button.getAttribute("data-target");
+    var field = targetId ? document.getElementById(targetId) : body;
+    if (!field) {
       return;
     }
     button.hidden = false;
     button.addEventListener("click", function () {
       var quote = button.getAttribute("data-replace-quote");
       var passage = button.getAttribute("data-with");
-      var at = body.value.indexOf(quote);
+      var at = field.value.indexOf(quote);
       if (at === -1) {
         button.textContent = "Quote not found in the text";
         button.disabled = true;
         return;
       }
-      body.value = body.value.slice(0, at) + passage + body.value.slice(at + quote.length);
-      body.dispatchEvent(new Event("input", { bubbles: true }));
-      body.focus();
-      body.setSelectionRange(at, at + passage.length);
+      field.value = field.value.slice(0, at) + passage + field.value.slice(at + quote.length);
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+      field.focus();
+      field.setSelectionRange(at, at + passage.length);
       button.textContent = "Passage used";
       button.disabled = true;
     });

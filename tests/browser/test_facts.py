@@ -51,3 +51,22 @@ def test_a_second_disagreeing_value_with_its_passage_makes_the_fact_disputed(
     alliance.refresh_from_db()
     assert alliance.founded == "[1992,1996]"
     screenshot(page, "disputed-fact")
+
+
+def test_a_facts_wrong_quote_offers_the_closest_passage_to_use(page, live_server, login):
+    SourceFactory(key="ric", title="Background report", text=f"{FIRST} in opposition.")
+    FactionFactory(title="Northern Alliance", slug="northern-alliance")
+    login(page, editor())
+    page.goto(f"{live_server.url}/factions/northern-alliance/edit/")
+    facts = page.get_by_role("group", name="Facts")
+    facts.get_by_label("Founded (optional)", exact=True).fill("1992")
+    source = facts.get_by_label("Source for founded (optional)", exact=True)
+    source.fill('[@ric "In 1992 the Northern Alliance was founded"]')
+    page.get_by_role("button", name="Save changes").click()
+
+    expect(facts.locator(".field__error")).to_contain_text("Closest passage")
+    facts.get_by_role("button", name="Use this passage").click()
+    expect(source).to_have_value(f'[@ric "{FIRST}"]')
+    page.get_by_role("button", name="Save changes").click()
+    expect(page).to_have_url(f"{live_server.url}/factions/northern-alliance/")
+    expect(page.get_by_role("complementary", name="Facts")).to_contain_text("1992")

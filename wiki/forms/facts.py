@@ -16,6 +16,7 @@ from django.db.models import Max
 from sources.forms import EDTF_HELP
 from wiki.claims import values
 from wiki.claims.saving import ClaimEdit
+from wiki.markup.validation import quote_suggestions
 from wiki.models import Claim
 
 MAX_ROWS = 20  # values of one fact a form may carry: far more than sources ever disagree on
@@ -41,6 +42,14 @@ class FactRow:
     claim_id: forms.BoundField
     base: forms.BoundField
     claim: Claim | None
+
+    @property
+    def suggestions(self) -> list:
+        """After a refused passage: the closest passages in the sources, ready to use (as the
+        body's are)."""
+        if not self.evidence.errors:
+            return []
+        return quote_suggestions(self.evidence.value() or "")
 
     @property
     def is_extra(self) -> bool:
