@@ -175,6 +175,9 @@ TAGGIT_CASE_INSENSITIVE = True
 # fields, sources.importing.uploads the files (a request longer than both together).
 ATTEST_MAX_UPLOAD_BYTES = int(os.environ.get("ATTEST_MAX_UPLOAD_BYTES", 5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * ATTEST_MAX_UPLOAD_BYTES
+# Importing from a URL refuses hosts on loopback, private, link-local and reserved addresses
+# (the server's own network); 1 allows them: tests, or an archive on an intranet.
+ATTEST_IMPORT_ALLOW_PRIVATE_HOSTS = env_flag("ATTEST_IMPORT_ALLOW_PRIVATE_HOSTS")
 # Uploads up to this size stay in memory; larger ones are spooled to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB, Django's default
 FILE_UPLOAD_HANDLERS = [

@@ -1,12 +1,38 @@
-"""Telling a new source that repeats one already in the archive: same text, whatever its white
-space, quote marks, dashes or case (a fingerprint the database indexes)."""
+"""Telling a new source that repeats one already in the archive, before it is saved.
+
+Three signs, strongest first:
+- the same URL, once normalised (scheme and host case, default port, trailing slash, fragment,
+  utm_ and click-tracking parameters do not count);
+- the same text, whatever its white space, quote marks, dashes or case: a fingerprint stored on
+  every source and indexed (text_fingerprint);
+- nearly the same text: MinHash signatures over word shingles (datasketch), looked up in a
+  MinHashLSH index. The index lives in the process and follows the archive by each source's
+  (id, fingerprint): a check reads that pair for every source (no text), and reads the text only
+  of sources it has not seen or whose text changed since. So the archive's texts are read once
+  per process (the first check, or the first of a bulk import), and after that one query and
+  the few changed texts per check, never every source's text on every save. Candidates the
+  index names are confirmed by their exact shingle overlap, which is what the message shows.
+
+The text functions are pure; find_duplicates reads the database (lazily imported: the models
+use text_fingerprint).
+"""
 
 import hashlib
 import re
+import threading
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sources.common.folding import quote_form_in_place
 
 _SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W_]+")
+SHINGLE_WORDS = 5
+NUM_PERM = 128
+# Texts sharing this many of their shingles (Jaccard) are "nearly the same".
+NEAR_THRESHOLD = 0.8
+_TRACKING = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "yclid", "_ga"}
+_PORTS = {"http": 80, "https": 443}
 
 
 def text_fingerprint(text: str) -> str:
@@ -15,3 +41,146 @@ def text_fingerprint(text: str) -> str:
         return ""
     folded = _SPACE.sub(" ", quote_form_in_place(text)).strip()
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
+
+
+def normalise_url(url: str) -> str:
+    """url as compared for duplicates: "HTTPS://Example.org:443/a/?utm_source=x#top" →
+    "https://example.org/a"; "" for what is no web address."""
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return ""
+    scheme = parts.scheme.lower()
+    if scheme not in _PORTS or not parts.hostname:
+        return ""
+    host = parts.hostname.lower().rstrip(".")
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host if port in (None, _PORTS[scheme]) else f"{host}:{port}"
+    query = [
+        (name, value)
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+        if not name.lower().startswith("utm_") and name.lower() not in _TRACKING
+    ]
+    return urlunsplit((scheme, netloc, parts.path.rstrip("/"), urlencode(query), ""))
+
+
+def shingles(text: str) -> set[str]:
+    """The runs of SHINGLE_WORDS words of a text, folded as anchoring folds it (case, quote
+    marks, dashes); a text shorter than that is one shingle."""
+    words = _WORD.findall(quote_form_in_place(text or "").casefold())
+    if len(words) <= SHINGLE_WORDS:
+        return {" ".join(words)} if words else set()
+    return {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def similarity(a: set[str], b: set[str]) -> float:
+    """The share of shingles two texts have in common (Jaccard), 0 to 1."""
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def signature(words: set[str]):
+    """The MinHash signature of a set of shingles (a compact datasketch LeanMinHash)."""
+    from datasketch import LeanMinHash, MinHash
+
+    minhash = MinHash(num_perm=NUM_PERM)
+    minhash.update_batch([shingle.encode("utf-8") for shingle in words])
+    return LeanMinHash(minhash)
+
+
+# ---------------------------------------------------------------------------------------------
+# Against the archive
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A source already in the archive that the new one seems to repeat, and why."""
+
+    source: object  # sources.models.Source
+    why: str  # "same URL", "same text", "nearly the same text (93 %)"
+    similarity: float = 1.0
+
+
+def find_duplicates(*, text: str, url: str, exclude_pk=None) -> list["Duplicate"]:
+    """Sources that the given text and URL seem to repeat: same URL, same text, nearly the same
+    text, each source once under its strongest sign, strongest first."""
+    from sources.models import Source
+
+    found: dict[int, Duplicate] = {}
+    others = Source.objects.exclude(pk=exclude_pk) if exclude_pk else Source.objects.all()
+    others = others.defer("text", "notes")
+    if wanted := normalise_url(url):
+        # Only sources whose URL holds the host and path are compared in Python.
+        core = urlsplit(wanted).netloc.strip("[]") + urlsplit(wanted).path
+        for source in others.filter(url__icontains=core):
+            if normalise_url(source.url) == wanted:
+                found.setdefault(source.pk, Duplicate(source, "same URL"))
+    if fingerprint := text_fingerprint(text):
+        for source in others.filter(text_fingerprint=fingerprint):
+            found.setdefault(source.pk, Duplicate(source, "same text"))
+        for pk, share in _INDEX.near(text, skip=set(found) | {exclude_pk}):
+            source = others.filter(pk=pk).first()
+            if source is not None:
+                found[pk] = Duplicate(source, f"nearly the same text ({share:.0%})", share)
+    order = {"same URL": 0, "same text": 1}
+    return sorted(found.values(), key=lambda d: (order.get(d.why, 2), -d.similarity, d.source.pk))
+
+
+class _NearIndex:
+    """A MinHashLSH over every source's text, kept in step with the archive by fingerprint."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._lsh = None
+        self._seen: dict[int, str] = {}  # source id → fingerprint of the text indexed
+
+    def near(self, text: str, *, skip: set) -> list[tuple[int, float]]:
+        """(source id, share of shingles) of sources whose text is nearly this one."""
+        words = shingles(text)
+        if len(words) < 2:  # a line or two: "nearly the same" means nothing
+            return []
+        with self._lock:
+            self._sync()
+            candidates = [pk for pk in self._lsh.query(signature(words)) if pk not in skip]
+        return _confirmed(words, candidates)
+
+    def _sync(self) -> None:
+        from datasketch import MinHashLSH
+
+        from sources.models import Source
+
+        if self._lsh is None:
+            # A lower bar for candidates than for the answer: the estimate errs either way.
+            self._lsh = MinHashLSH(threshold=NEAR_THRESHOLD - 0.1, num_perm=NUM_PERM)
+        current = dict(
+            Source.objects.exclude(text_fingerprint="").values_list("pk", "text_fingerprint")
+        )
+        for pk in [pk for pk, fp in self._seen.items() if current.get(pk) != fp]:
+            self._lsh.remove(pk)
+            del self._seen[pk]
+        new = [pk for pk in current if pk not in self._seen]
+        for pk, text in Source.objects.filter(pk__in=new).values_list("pk", "text").iterator():
+            self._lsh.insert(pk, signature(shingles(text)))
+            self._seen[pk] = current[pk]
+
+    def reset(self) -> None:
+        """Forget the index (tests, whose databases come and go)."""
+        with self._lock:
+            self._lsh, self._seen = None, {}
+
+
+def _confirmed(words: set[str], candidates: list[int]) -> list[tuple[int, float]]:
+    """The candidates whose exact share of shingles reaches the threshold."""
+    from sources.models import Source
+
+    texts = Source.objects.filter(pk__in=candidates).values_list("pk", "text")
+    shares = [(pk, similarity(words, shingles(text))) for pk, text in texts]
+    return sorted(
+        ((pk, share) for pk, share in shares if share >= NEAR_THRESHOLD), key=lambda x: -x[1]
+    )
+
+
+_INDEX = _NearIndex()
+reset_index = _INDEX.reset

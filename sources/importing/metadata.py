@@ -10,6 +10,7 @@ import functools
 import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
+from urllib.parse import urlsplit
 
 from django.utils.text import slugify
 
@@ -296,3 +297,23 @@ def _short_name(name: str) -> str:
 def _surname(authors: str) -> str:
     first = re.split(r",|;| and | & ", authors)[0].split()
     return first[-1] if first else ""
+
+
+# ---------------------------------------------------------------------------------------------
+# A fetched document
+
+
+def site_host(url: str) -> str:
+    """The host of a web address as people name a site: "www.irinnews.org" → "irinnews.org"."""
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def propose_from_fetch(proposal: Proposal, url: str, accessed: date) -> Proposal:
+    """A fetched document's proposal: the address it came from, the day it was read, and the
+    site's host as its publisher when the document names none."""
+    fetched = {"url": clean(url, "url"), "accessed": accessed}
+    evidence = {"url": "the address it was fetched from", "accessed": "the day it was fetched"}
+    if not proposal.publisher and (host := site_host(url)):
+        fetched["publisher"], evidence["publisher"] = clean(host, "publisher"), "the site’s address"
+    return replace(proposal, **fetched, evidence={**proposal.evidence, **evidence})

@@ -1,0 +1,208 @@
+"""A document fetched from a URL: a web page or a PDF, read as an uploaded file is.
+
+No database. The fetch guards the server it runs on as much as the person who asked:
+
+- only http and https;
+- the host is resolved and every address it gives is checked: loopback, private, link-local,
+  reserved, multicast and unspecified addresses (IPv4 and IPv6, an IPv4 address inside an IPv6
+  one too) are refused, unless ATTEST_IMPORT_ALLOW_PRIVATE_HOSTS is set (tests, an intranet);
+- the connection goes to the very address that was checked (the URL carries the address, the
+  Host header and TLS's server name the host's name, and the certificate is checked against the
+  name), so a second DNS answer cannot slip a private address in between check and connect;
+- redirects are followed by hand, each hop checked like the first, at most MAX_REDIRECTS;
+- a connect and a read timeout, and a budget for the whole fetch (a body that trickles in);
+- the body is streamed and dropped past the size limit;
+- the content type must name a format Attest reads (formats.py); the bytes are then read by that
+  format as an upload is, so a fetched document is kept and saved exactly as an uploaded one.
+"""
+
+import ipaddress
+import socket
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urljoin, urlsplit
+
+import httpx
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from sources.importing.documents import ImportedDocument, ImportRefused
+from sources.importing.formats import accepted, content_type_format, read_upload
+from sources.importing.metadata import propose_from_fetch
+
+MAX_REDIRECTS = 5
+CONNECT_SECONDS = 5.0
+READ_SECONDS = 10.0
+TOTAL_SECONDS = 30.0
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+USER_AGENT = "Attest (research wiki; imports a document a researcher asked for)"
+_REDIRECTS = {301, 302, 303, 307, 308}
+
+
+def fetch_url(
+    url: str,
+    *,
+    max_bytes: int | None = None,
+    allow_private: bool | None = None,
+    total_seconds: float = TOTAL_SECONDS,
+    today: date | None = None,
+) -> ImportedDocument:
+    """The document at url, read by its format, with the address and the day it was fetched.
+
+    ImportRefused, in words the person reads, for anything not fetched: a refused address, a
+    failed connection, a timeout, a body over max_bytes, a type Attest does not read.
+    max_bytes and allow_private default to the settings ATTEST_MAX_UPLOAD_BYTES and
+    ATTEST_IMPORT_ALLOW_PRIVATE_HOSTS.
+    """
+    if max_bytes is None:
+        max_bytes = getattr(settings, "ATTEST_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES)
+    if allow_private is None:
+        allow_private = getattr(settings, "ATTEST_IMPORT_ALLOW_PRIVATE_HOSTS", False)
+    deadline = time.monotonic() + total_seconds
+    final_url, content_type, data = _fetch(url.strip(), max_bytes, allow_private, deadline)
+    fmt = content_type_format(content_type)
+    # The registry reads it as the upload of a file with the format's own extension.
+    document = read_upload(_file_name(final_url, fmt.extensions), data, max_bytes=max_bytes)
+    proposal = propose_from_fetch(document.proposal, final_url, today or date.today())
+    return replace(document, proposal=proposal)
+
+
+# ---------------------------------------------------------------------------------------------
+# Addresses
+
+
+def check_url(url: str) -> httpx.URL:
+    """url parsed, if it is an http or https address with a host; else ImportRefused."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as error:
+        raise ImportRefused(f"“{url}” is not a web address.") from error
+    if parsed.scheme not in ("http", "https"):
+        raise ImportRefused(f"“{url}” is not an http or https address; Attest fetches only those.")
+    if not parsed.host:
+        raise ImportRefused(f"“{url}” names no host.")
+    return parsed
+
+
+def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """True for an address on the open internet; False for loopback, private, link-local,
+    reserved, multicast and unspecified ones, and for IPv6 wrapping such an IPv4 address."""
+    if isinstance(address, ipaddress.IPv6Address):
+        embedded = address.ipv4_mapped or address.sixtofour or (address.teredo or (None, None))[1]
+        if embedded is not None and not is_public_address(embedded):
+            return False
+    return address.is_global and not (
+        address.is_loopback
+        or address.is_private
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_multicast
+        or address.is_unspecified
+    )
+
+
+def resolve(host: str, port: int, *, allow_private: bool) -> str:
+    """The address to connect to for host: every address it resolves to must be public (unless
+    allow_private); ImportRefused naming the host and the address otherwise."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise ImportRefused(f"The host “{host}” could not be found.") from error
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    if not addresses:
+        raise ImportRefused(f"The host “{host}” could not be found.")
+    if not allow_private:
+        for address in addresses:
+            if not is_public_address(address):
+                raise ImportRefused(
+                    f"“{host}” is at {address}, a loopback, private or reserved address: "
+                    "Attest fetches documents from the open internet only."
+                )
+    return str(addresses[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# Fetching
+
+
+def _fetch(url: str, max_bytes: int, allow_private: bool, deadline: float):
+    """(final URL, content type, body) of url, redirects followed by hand and each checked."""
+    timeout = httpx.Timeout(CONNECT_SECONDS, read=READ_SECONDS)
+    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+        for _hop in range(MAX_REDIRECTS + 1):
+            parsed = check_url(url)
+            port = parsed.port or _PORTS[parsed.scheme]
+            address = resolve(parsed.host, port, allow_private=allow_private)
+            try:
+                with _send(client, parsed, address) as response:
+                    if response.status_code in _REDIRECTS and "location" in response.headers:
+                        url = urljoin(str(parsed), response.headers["location"])
+                        continue
+                    return str(parsed), *_body(url, response, max_bytes, deadline)
+            except httpx.TimeoutException as error:
+                raise ImportRefused(f"“{url}” did not answer in time.") from error
+            except httpx.HTTPError as error:
+                raise ImportRefused(f"“{url}” could not be fetched: {_reason(error)}.") from error
+    raise ImportRefused(
+        f"“{url}” redirects more than {MAX_REDIRECTS} times; give the document's own address."
+    )
+
+
+_PORTS = {"http": 80, "https": 443}
+
+
+def _send(client: httpx.Client, parsed: httpx.URL, address: str):
+    """Stream a GET of parsed from the checked address: its name goes in Host and in TLS's SNI
+    (the certificate is verified against the name, not the address)."""
+    headers = {"Host": parsed.netloc.decode("ascii"), "User-Agent": USER_AGENT}
+    return client.stream(
+        "GET",
+        parsed.copy_with(host=address, fragment=None),
+        headers={**headers, "Accept-Encoding": "identity"},  # the size limit counts real bytes
+        extensions={"sni_hostname": parsed.host} if parsed.scheme == "https" else {},
+    )
+
+
+def _body(url: str, response: httpx.Response, max_bytes: int, deadline: float):
+    """(content type, body) of a response Attest can read, or ImportRefused saying why not."""
+    if response.status_code != 200:
+        raise ImportRefused(
+            f"“{url}” answered {response.status_code} {response.reason_phrase}, not a document."
+        )
+    content_type = response.headers.get("content-type", "")
+    if content_type_format(content_type) is None:
+        named = content_type.partition(";")[0].strip() or "of no stated type"
+        raise ImportRefused(
+            f"“{url}” is {named}, not a document Attest reads (a web page or a {accepted()} file)."
+        )
+    length = response.headers.get("content-length", "")
+    if length.isdigit() and int(length) > max_bytes:
+        raise ImportRefused(_too_large(url, max_bytes))
+    chunks, size = [], 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise ImportRefused(_too_large(url, max_bytes))
+        if time.monotonic() > deadline:
+            raise ImportRefused(f"“{url}” took too long to send; try again later.")
+        chunks.append(chunk)
+    return content_type, b"".join(chunks)
+
+
+def _too_large(url: str, max_bytes: int) -> str:
+    return f"“{url}” is larger than {filesizeformat(max_bytes)}, the largest document Attest reads."
+
+
+def _reason(error: httpx.HTTPError) -> str:
+    return str(error) or type(error).__name__
+
+
+def _file_name(url: str, extensions: tuple[str, ...]) -> str:
+    """A file name for the fetched document: the last part of its path, with an extension of
+    the format its content type named ("report.pdf", "example.org.html")."""
+    parts = urlsplit(url)
+    name = PurePosixPath(unquote(parts.path)).name or parts.hostname or "document"
+    suffix = PurePosixPath(name).suffix.lower()
+    return name if suffix in extensions else f"{name}{extensions[0]}"
