@@ -230,7 +230,7 @@ def _entries(candidates) -> dict[tuple, object]:
     found = {}
     for content_type_id, ids in by_type.items():
         model = ContentType.objects.get_for_id(content_type_id).model_class()
-        rows = model.objects.filter(pk__in=ids).only("pk", "title", "slug", "is_public")
+        rows = model.objects.filter(pk__in=ids).only("pk", "title", "slug", "is_public").order_by()
         found |= {(content_type_id, entry.pk): entry for entry in rows}
     return found
 

@@ -352,6 +352,14 @@ def test_an_unknown_value_is_404(curating):
     assert curating.post(reverse("wiki:claim-rank", args=[999999]), {}).status_code == 404
 
 
+def test_a_page_links_its_disputes_for_curators_to_resolve_and_editors_to_see():
+    faction = FactionFactory(slug="northern-alliance")
+    link = disputes.dispute_link(faction, curator("c"))
+    assert link.url == f"{DISPUTES}?type=factions&entry=northern-alliance"
+    assert link.label == "resolve"
+    assert disputes.dispute_link(faction, editor("e")).label == "see the dispute"
+
+
 def test_an_outside_next_goes_back_to_the_list(curating):
     claim = claims(FactionFactory(), "founded", "1992", "1996")[0]
     response = rank(curating, claim, Rank.PREFERRED, "Report", next="https://evil.example/")
