@@ -1,0 +1,49 @@
+"""python manage.py import_sources PATH... [--url URL...]: documents, folders and Zotero exports
+in bulk, as unpublished sources; what is already there is skipped, what fails is said, and why."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from sources.common.progress import ProgressBar
+from sources.importing.bulk import FAILED, import_sources
+
+CLEAR_LINE = "\r\x1b[K"  # only ever written to a terminal, under a progress bar
+
+
+class Command(BaseCommand):
+    help = (
+        "Import documents as unpublished sources: files (.txt, .md, .html, .pdf, .docx), "
+        "folders with everything in them, Zotero exports (CSL-JSON .json or BibTeX .bib, with "
+        "their attached files) and URLs. Skips what the archive already holds; exits with "
+        "status 1 when anything could not be imported, naming it and why."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="*", metavar="PATH", help="A file, folder or export.")
+        parser.add_argument(
+            "--url",
+            action="append",
+            dest="urls",
+            default=[],
+            metavar="URL",
+            help="Fetch and import the document at this address (repeat for several).",
+        )
+
+    def handle(self, *args, paths, urls, verbosity=1, **options):
+        if not paths and not urls:
+            raise CommandError("Name the files, folders or Zotero exports to import, or --url.")
+        progress = ProgressBar.for_command(self, "Importing", unit="documents", quiet=not verbosity)
+
+        def say(outcome):
+            if verbosity or outcome.status == FAILED:
+                if progress is not None:
+                    self.stderr.write(CLEAR_LINE, str, ending="")
+                self.stdout.write(outcome.line())
+
+        report = import_sources(paths, urls=urls, progress=progress, on_outcome=say)
+        if verbosity:
+            self.stdout.write(report.summary())
+        if failed := len(report.failed):
+            raise CommandError(
+                f"{failed} document{'s' if failed != 1 else ''} could not be imported: "
+                "see the lines that begin with “failed”."
+            )
