@@ -245,3 +245,15 @@ class SourceForm(FocusFirstErrorMixin, forms.ModelForm):
             label = self[field_name].label if field_name in self.fields else name
             rows.append((label, self.conflict.theirs[name], self.conflict.ours[name]))
         return rows
+
+
+class SourceDeleteForm(forms.Form):
+    """Confirm deleting a source; the summary goes into the history's record of it."""
+
+    change_reason = forms.CharField(
+        label="Edit summary",
+        required=False,
+        max_length=100,
+        help_text="Why it goes, in a few words; shown in the history.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )

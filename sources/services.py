@@ -16,7 +16,7 @@ from sources.common.history import merging
 from sources.common.history.revert import refuse_unless_latest, restore_fields, revert_reason
 from sources.common.history.revisions import tag_names, tracked_fields
 from sources.common.models import format_tags
-from sources.common.permissions import can_edit, refuse_unless
+from sources.common.permissions import can_curate, can_edit, refuse_unless
 from sources.models import Citation, CitationUse, Source
 from sources.selectors import citers_named, public_citers
 from sources.signals import source_saved
@@ -323,3 +323,40 @@ def citation_grade(
     current.save(update_fields=["credibility"])
     citation.credibility = current.credibility
     return current
+
+
+def source_citers(source: Source) -> list[tuple[str, str]]:
+    """What cites a passage of source (pages, relations, claims), each once as (name, page
+    address or ""): read through CitationUse's generic link, so sources need not know the wiki."""
+    uses = CitationUse.objects.filter(citation__source=source).select_related("content_type")
+    citing = {(use.content_type_id, use.object_id): use for use in uses.order_by("pk")}
+    named = []
+    for use in citing.values():
+        thing = use.citing
+        if thing is not None:
+            url = thing.get_absolute_url() if hasattr(thing, "get_absolute_url") else ""
+            named.append((f"{str(thing)} ({thing._meta.verbose_name})", url))
+    return sorted(named, key=lambda row: row[0].casefold())
+
+
+@transaction.atomic
+def source_delete(*, source: Source, user, change_reason: str = "") -> None:
+    """Delete a source that nothing cites (curators), with its passages no page uses any more;
+    history keeps a record of each, with the reason. ValidationError naming what cites it."""
+    refuse_unless(can_curate, user, source)
+    current = Source.objects.select_for_update().filter(pk=source.pk).first()
+    if current is None:
+        raise ValidationError(f"The source “{source.key}” was already deleted.", code="deleted")
+    if citers := source_citers(current):
+        names = "; ".join(name for name, _ in citers)
+        raise ValidationError(
+            f"“{current.key}” cannot be deleted while it is cited, by: {names}. Remove those "
+            "citations first.",
+            code="cited",
+        )
+    current.touch(user)
+    for citation in current.citations.all():
+        citation._history_user, citation._change_reason = current._history_user, change_reason
+        citation.delete()
+    current._change_reason = change_reason
+    current.delete()

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:key>/edit/", edit.source_edit, name="source-edit"),
     path("<str:key>/cite/", edit.source_cite_on, name="source-cite-on"),
     path("<str:key>/publish/", edit.source_publish, name="source-publish"),
+    path("<str:key>/delete/", edit.source_delete, name="source-delete"),
     path("<str:key>/passages/<int:pk>/grade/", edit.passage_grade, name="passage-grade"),
     path("<str:key>/history/", history.source_history, name="source-history"),
     path("<str:key>/history/<int:rev>/", history.source_revision, name="source-revision"),

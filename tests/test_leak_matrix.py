@@ -120,6 +120,7 @@ def source(key, *, hidden, sees=(), rev="srev", exported=None):
         Visit("sources:source-history", (key,), diff(rev), public=404, team_sees=("LEAK",)),
         Visit("sources:source-revision", (key, rev), public=404, team_sees=("LEAK",)),
         Visit("sources:source-publish", (key,), public=405, team=405),
+        Visit("sources:source-delete", (key,), public=LOGIN, team=403),
         Visit("sources:source-revert", (key, rev), public=405, team=405),
         Visit("sources:passage-grade", (key, "xc"), public=405, team=405),
     ]

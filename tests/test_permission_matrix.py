@@ -79,6 +79,7 @@ def state():
 
 def plant() -> dict:
     source = SourceFactory(key="ric")
+    SourceFactory(key="spare")  # cited by nothing: a curator may delete it
     public = page_save(
         page=ActorFactory(slug="public", title="A"), body=f"Text. {EVIDENCE}", user=None, tags=["t"]
     )
@@ -213,6 +214,7 @@ MATRIX = [
     get("sources:source-create", (), (LOGIN, ANY, 200, 200)),
     get("sources:source-edit", ("ric",), (LOGIN, ANY, 200, 200)),
     get("sources:source-cite-on", ("ric",), (LOGIN, ANY, 200, 200)),
+    get("sources:source-delete", ("ric",), (LOGIN, 403, 403, 200), label="source delete form"),
     # POST-only URLs answer GET with 405.
     get("wiki:entry-lock", PUBLIC, (405, 405, 405, 405), label="lock by GET"),
     get("wiki:entry-publish", PUBLIC, (405, 405, 405, 405), label="publish by GET"),
@@ -243,6 +245,9 @@ MATRIX = [
     post("wiki:relation-delete", M, CHANGE, (LOGIN, ANY, 403, ANY)),
     post("wiki:entry-revert", (*PUBLIC, "rev"), CHANGE, (LOGIN, ANY, ANY, ANY)),
     post("sources:source-publish", ("ric",), CHANGE, (LOGIN, ANY, 403, ANY)),
+    post("sources:source-delete", ("spare",), {}, (LOGIN, 403, 403, 302), label="source delete"),
+    post("sources:source-delete", ("ric",), CHANGE, (LOGIN, 403, 403, 200),
+         label="delete a cited source"),
     post("sources:source-revert", ("ric", "srev"), CHANGE, (LOGIN, ANY, ANY, ANY)),
     post("sources:passage-grade", ("ric", "cid"), {"credibility": "2"}, (LOGIN, 403, 302, 302),
          label="grade a passage"),

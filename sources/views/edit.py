@@ -10,11 +10,12 @@ from sources.citations.forms import MAX_PASSAGE, CiteOnForm, CredibilityForm, on
 from sources.common.history.merging import ConflictingEdit, revision_shown
 from sources.common.history.worddiff import diff_html, text_diff
 from sources.common.permissions import can_curate, can_edit, guard
-from sources.forms import SourceForm
+from sources.forms import SourceDeleteForm, SourceForm
 from sources.importing.forms import ImportForm
 from sources.models import Citation, Source
 from sources.publishing import source_publish as publish_source
-from sources.services import citation_grade, source_save
+from sources.services import citation_grade, source_citers, source_save
+from sources.services import source_delete as delete_source
 
 
 @guard(can_edit)
@@ -104,6 +105,24 @@ def source_publish(request, key):
         done = "published" if publish else "unpublished: only the team sees it now"
         messages.success(request, f"Source “{source.key}” {done}.")
     return redirect(source)
+
+
+@guard(can_curate)
+def source_delete(request, key):
+    """Ask, then delete a source (POST) that nothing cites; history keeps a record of it."""
+    source = get_object_or_404(Source.objects.defer("text"), key=key)
+    form = SourceDeleteForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            delete_source(source=source, user=request.user, **form.cleaned_data)
+        except ValidationError as refusal:
+            form.add_error(None, refusal)
+        else:
+            messages.success(request, f"Deleted “{source.key}”. Its history keeps a record of it.")
+            return redirect("sources:source-list")
+    context = {"form": form, "source": source, "citers": source_citers(source)}
+    context["passage_count"] = source.citations.count()
+    return render(request, "sources/source_confirm_delete.html", context)
 
 
 GRADE_CROSSED = (
