@@ -52,6 +52,8 @@ class RelationForm(ServiceErrorsMixin, forms.ModelForm):
         self.fields["base_revision"].initial = base
         if not can_rank:  # the row keeps its rank: only curators rank
             del self.fields["rank"], self.fields["rank_reason"]
+        else:  # a form posted without it (a script, an old page) keeps the relation's rank
+            self.fields["rank"].required = False
         for name in self.ends:
             field = self.fields[name]
             # Show the entry's title, not the id model_to_dict gives (the view loads the ends
@@ -109,6 +111,9 @@ class RelationForm(ServiceErrorsMixin, forms.ModelForm):
         label = self[name].label if name in self.fields else name
         theirs = getattr(conflict.current, name, None)
         return f"{label} now reads “{theirs if theirs not in (None, '') else '—'}”"
+
+    def clean_rank(self):
+        return self.cleaned_data.get("rank") or self.instance.rank or "normal"
 
     def clean(self):
         cleaned_data = super().clean()

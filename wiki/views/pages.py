@@ -10,6 +10,7 @@ from taggit.models import Tag
 from sources.common.permissions import can_edit, guard, is_team
 from sources.common.public_cache import cache_public_page
 from wiki import duplicates, names, selectors
+from wiki.claims.disputes import dispute_link
 from wiki.claims.reading import page_facts
 from wiki.markup.rendering import group_by_source, page_body, what_links_here
 from wiki.models import ENTRY_MODELS, Name
@@ -75,6 +76,7 @@ def entry_detail(request, model, slug):
         "sections": selectors.entry_relations(entry, request.user),
         "mentions": selectors.entry_mentions(entry, request.user),
         "is_team": is_team(request.user),
+        "dispute_link": dispute_link(entry, request.user) if is_team(request.user) else None,
     }
     return render(request, "wiki/entry_detail.html", context)
 

@@ -364,3 +364,13 @@ def test_an_outside_next_goes_back_to_the_list(curating):
     claim = claims(FactionFactory(), "founded", "1992", "1996")[0]
     response = rank(curating, claim, Rank.PREFERRED, "Report", next="https://evil.example/")
     assert response.url == DISPUTES
+
+
+def test_a_pages_disputed_fact_links_the_team_to_its_dispute(client, team, curating):
+    faction = FactionFactory(slug="na", is_public=True)
+    claims(faction, "founded", "1992", "1996")
+    url = f"{reverse('wiki:disputes')}?type=factions&amp;entry=na&amp;field=founded"
+    assert f'href="{url}">resolve</a>' in curating.get(faction.get_absolute_url()).content.decode()
+    assert ">see the dispute</a>" in team.get(faction.get_absolute_url()).content.decode()
+    public = client.get(faction.get_absolute_url()).content.decode()
+    assert "sources disagree" in public and "dispute-link" not in public
