@@ -32,6 +32,9 @@ FIELDS = {
 }
 
 MAX_LENGTH = 200
+# What an entry's date field holds (sources.common.models.EDTFField): a date claim, and the
+# entry's field derived from several, must fit in it.
+DATE_MAX_LENGTH = 64
 COUNT_EXPECTED = 'Give a number or a range as reported, e.g. 70, 2,500, 70-120 or "at least 40".'
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+|\d+"
@@ -96,8 +99,9 @@ def clean(field: str, value: str) -> str:
     value = " ".join((value or "").split())
     if not value:
         raise InvalidValue(f"{label_of(field)}: give a value.")
-    if len(value) > MAX_LENGTH:
-        raise InvalidValue(f"{label_of(field)}: at most {MAX_LENGTH} characters.")
+    longest = DATE_MAX_LENGTH if kind_of(field) == DATE else MAX_LENGTH
+    if len(value) > longest:
+        raise InvalidValue(f"{label_of(field)}: at most {longest} characters.")
     span(field, value)  # raises when the field cannot hold it
     return value
 
@@ -190,23 +194,35 @@ def _sort_key(value_span: Span):
 
 def _one_of(field: str, ordered: list[str]) -> str:
     one_of = f"[{','.join(ordered)}]"
-    try:
-        dates.parse(one_of)
+    if _fits(one_of):
         return one_of
-    except dates.InvalidDate:
-        pass
     # An interval from the earliest value's start to the latest value's end, each as typed; an
     # open end ("1994/..") leaves the span open on that side.
     spans = {value: span(field, value) for value in ordered}
-    if any(s.low is None for s in spans.values()):
-        low = ".."
-    else:
+    earliest = min((s.low for s in spans.values() if s.low is not None), default=None)
+    latest = max((s.high for s in spans.values() if s.high is not None), default=None)
+    low = high = ".."
+    if all(s.low is not None for s in spans.values()):
         low = _end_as_typed(min(spans, key=lambda value: spans[value].low), 0)
-    if any(s.high is None for s in spans.values()):
-        high = ".."
-    else:
+    if all(s.high is not None for s in spans.values()):
         high = _end_as_typed(max(spans, key=lambda value: spans[value].high), 1)
+    if _fits(f"{low}/{high}"):
+        return f"{low}/{high}"
+    # An end that cannot stand in an interval as typed (a set, a time of day): its day.
+    low = earliest.isoformat() if low != ".." else low
+    high = latest.isoformat() if high != ".." else high
     return f"{low}/{high}"
+
+
+def _fits(value: str) -> bool:
+    """Whether a derived date is one the entry's field holds: valid EDTF, short enough."""
+    if len(value) > DATE_MAX_LENGTH:
+        return False
+    try:
+        dates.parse(value)
+    except dates.InvalidDate:
+        return False
+    return True
 
 
 def _end_as_typed(value: str, side: int) -> str:

@@ -219,9 +219,34 @@ def test_derived_reads_the_leading_claims_only(claims, reads):
     assert values.derived("born", claims) == reads
 
 
-def test_a_derived_date_is_itself_a_value_the_field_holds():
-    for given in (["1996", "1992"], ["1994/..", "1990"], ["1999", "1997~"]):
-        assert values.clean("born", values.combined("born", given))
+@pytest.mark.parametrize(
+    ("given", "reads"),
+    [
+        (["1996", "1992"], "[1992,1996]"),
+        (["1994/..", "1990"], "1990/.."),
+        (["1999", "1997~"], "[1997~,1999]"),
+        # Values a set or an interval cannot hold as typed: the days they span.
+        (["[1953,1955]", "1960"], "1953-01-01/1960-12-31"),
+        (["{1953,1955}", "1960"], "1953-01-01/1960-12-31"),
+        (["1950/1951", "[1960,1961]"], "1950-01-01/1961-12-31"),
+        (["[1953,1955]", "1960/.."], "1953-01-01/.."),
+        # A set too long for the entry's date field: the interval spanning it.
+        (
+            ["1953-09-02", "1953-10-02", "1953-11-02", "1953-12-02", "1954-01-02", "1954-02-02"],
+            "1953-09-02/1954-02-02",
+        ),
+    ],
+)
+def test_a_derived_date_is_itself_a_date_the_entry_holds(given, reads):
+    assert values.combined("born", given) == reads
+    assert values.clean("born", reads) == reads
+    assert len(reads) <= values.DATE_MAX_LENGTH
+
+
+def test_a_date_longer_than_the_entry_holds_is_refused():
+    long_set = "[" + ",".join(f"1953-09-{day:02d}" for day in range(1, 7)) + "]"
+    with pytest.raises(values.InvalidValue, match="Born: at most 64 characters."):
+        values.clean("born", long_set)
 
 
 def test_joined_places_stay_within_the_length_a_value_may_have():
