@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history
 
 from sources.citations import anchoring
 from sources.citations.grading import CREDIBILITY, grade_title
+from sources.citations.pages import page_locator, shift_page_starts
 from sources.citations.reanchoring import citations_reanchor
 from sources.citations.syntax import CitationRef
 from sources.common.history import merging
@@ -123,7 +124,10 @@ def citations_resolve(refs: list[CitationRef]) -> list[Citation]:
     places, errors = [], []
     for ref in refs:
         try:
-            places.append((*_anchor_ref(ref, sources_by_key), ref.locator))
+            source, start, end, passage = _anchor_ref(ref, sources_by_key)
+            # The page a passage stands on is its locator, unless the editor typed one.
+            locator = ref.locator or page_locator(source.page_starts, start, end)
+            places.append((source, start, end, passage, locator))
         except ValidationError as error:
             errors.extend(error.messages)
     if errors:
@@ -212,6 +216,10 @@ def source_save(
             )
             if source.was_merged and tags is not None:
                 tags = [tag for tag in source.tag_list.split(", ") if tag]
+    if old_text is not None:
+        # Page starts are derived, never carried by a form: those of the row as it stands,
+        # shifted with a correction of the text (not cleared: cited pages stay known).
+        source.page_starts = shift_page_starts(current.page_starts, old_text, source.text)
     if errors := protection_errors(source, was_protected=was_protected):
         raise ValidationError(errors, code="protection")
     source.touch(user)

@@ -22,8 +22,10 @@ class ImportedDocument:
 
     text: str
     proposal: Proposal
-    format: str  # the name of the Format that read it: "text", "markdown" or "html"
+    format: str  # the name of the Format that read it: "text", "markdown", "html", "pdf", "docx"
     filename: str = ""
+    # Where each page of the original begins in `text` (a PDF's pages); () when it has none.
+    page_starts: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class Format:
     read: Callable[..., ImportedDocument]
     # The encoding a file may declare inside itself (an HTML <meta charset>), read from its bytes.
     declared_charset: Callable[[bytes], str | None] | None = None
+    # A binary format (PDF, DOCX) reads the file's bytes instead (and name=): nothing is decoded.
+    read_bytes: Callable[..., ImportedDocument] | None = None
 
 
 def normalise_newlines(text: str) -> str:

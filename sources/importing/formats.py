@@ -1,8 +1,9 @@
 """The formats Attest reads, found by a file's extension or a content type, and reading an upload.
 
 Each format is a module beside this one that describes itself as a Format (text.py, markdown.py,
-html.py); FORMATS lists them in the order they are named to people. A new format (pdf, docx) is a
-new module and one more entry here.
+html.py, pdf.py, docx.py); FORMATS lists them in the order they are named to people. A new format
+is a new module and one more entry here. Text formats are decoded here; binary ones (PDF, DOCX)
+read the file's bytes themselves, within their own limits.
 
 Text must be UTF-8 (or say otherwise: a UTF-16 byte-order mark, an HTML <meta charset>): guessing
 an encoding would silently corrupt the passages people cite.
@@ -16,21 +17,23 @@ import filetype
 from django.template.defaultfilters import filesizeformat
 
 from sources.importing.documents import Format, ImportedDocument, ImportRefused, normalise_newlines
+from sources.importing.docx import FORMAT as DOCX
 from sources.importing.html import FORMAT as HTML
 from sources.importing.markdown import FORMAT as MARKDOWN
+from sources.importing.pdf import FORMAT as PDF
 from sources.importing.text import FORMAT as TEXT
 
-FORMATS: tuple[Format, ...] = (TEXT, MARKDOWN, HTML)
+FORMATS: tuple[Format, ...] = (TEXT, MARKDOWN, HTML, PDF, DOCX)
 
 
 def accepted() -> str:
-    """The files Attest reads, as people are told: ".txt, .md or .html"."""
+    """The files Attest reads, as people are told: ".txt, .md, .html, .pdf or .docx"."""
     names = [fmt.extensions[0] for fmt in FORMATS]
     return " or ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
 
 
 def file_format(name: str) -> Format:
-    """The format its name's extension says (text, markdown, html), else ImportRefused."""
+    """The format its name's extension says (.txt, .md, .html, .pdf, .docx), else ImportRefused."""
     suffix = PurePath(name).suffix.lower()
     fmt = next((fmt for fmt in FORMATS if suffix in fmt.extensions), None)
     if fmt is None:
@@ -49,10 +52,13 @@ def read_upload(name: str, data: bytes, *, max_bytes: int) -> ImportedDocument:
     fmt = file_format(name)
     if len(data) > max_bytes:
         raise ImportRefused(too_large(name, len(data), max_bytes))
-    text = decode(name, data, fmt)
-    if not text.strip():
-        raise ImportRefused(f"“{name}” holds no text.")
-    document = fmt.read(text, name=f"“{name}”")
+    if fmt.read_bytes is not None:
+        document = fmt.read_bytes(data, name=f"“{name}”")
+    else:
+        text = decode(name, data, fmt)
+        if not text.strip():
+            raise ImportRefused(f"“{name}” holds no text.")
+        document = fmt.read(text, name=f"“{name}”")
     if not document.text.strip():
         raise ImportRefused(f"No readable text was found in “{name}”.")
     return replace(document, filename=name)

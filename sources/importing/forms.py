@@ -8,6 +8,7 @@ from sources.forms import FocusFirstErrorMixin
 from sources.importing.documents import ImportRefused
 from sources.importing.formats import read_upload, too_large
 from sources.importing.text import read_text
+from sources.importing.url import fetch_url
 
 DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -18,13 +19,15 @@ def max_upload_bytes() -> int:
 
 
 class ImportForm(FocusFirstErrorMixin, forms.Form):
-    """A document to read: a file, or text pasted from one."""
+    """A document to read: a file, the address of one on the web, or text pasted from one."""
 
     file = forms.FileField(
         label="Upload a file",
         required=False,
-        help_text="A .txt, .md or .html file in UTF-8, up to {size}.",
-        widget=forms.FileInput(attrs={"accept": ".txt,.md,.markdown,.html,.htm"}),
+        help_text="A .pdf or .docx file, or a .txt, .md or .html file in UTF-8, up to {size}.",
+        widget=forms.FileInput(
+            attrs={"accept": ".pdf,.docx,.txt,.md,.markdown,.html,.htm"},
+        ),
     )
     pasted = forms.CharField(
         label="Or paste the text",
@@ -35,8 +38,20 @@ class ImportForm(FocusFirstErrorMixin, forms.Form):
         "are read as metadata.",
     )
 
+    url = forms.URLField(
+        label="Or give its address",
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        help_text="A web page or a document on the web (http or https): Attest fetches it now "
+        "and keeps what it fetched as the source’s original.",
+        widget=forms.URLInput(attrs={"placeholder": "https://"}),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fetched = None  # the document fetched from `url`
+        self.upload_data = None
         self.max_bytes = max_upload_bytes()
         size = filesizeformat(self.max_bytes)
         self.fields["file"].help_text = self.fields["file"].help_text.format(size=size)
@@ -50,18 +65,41 @@ class ImportForm(FocusFirstErrorMixin, forms.Form):
             raise forms.ValidationError(
                 too_large(upload.name, upload.size, self.max_bytes), code="too_large"
             )
+        data = b"".join(upload.chunks())
         try:
-            return read_upload(upload.name, b"".join(upload.chunks()), max_bytes=self.max_bytes)
+            document = read_upload(upload.name, data, max_bytes=self.max_bytes)
         except ImportRefused as refusal:
             raise forms.ValidationError(str(refusal), code="unreadable") from refusal
+        # The file itself is kept as the source's original (sources.importing.originals).
+        self.upload_data = data
+        return document
+
+    def clean_url(self):
+        url = self.cleaned_data.get("url", "")
+        others = self.cleaned_data.get("file") or self.cleaned_data.get("pasted", "").strip()
+        if not url or others or "file" in self.errors:
+            return url  # nothing to fetch, or clean() refuses two documents at once
+        try:
+            self.fetched = fetch_url(url, max_bytes=self.max_bytes)
+        except ImportRefused as refusal:
+            raise forms.ValidationError(str(refusal), code="unfetched") from refusal
+        return url
 
     def clean(self):
         cleaned = super().clean()
         if self.errors:
             return cleaned
         document, pasted = cleaned.get("file"), cleaned.get("pasted", "")
+        if cleaned.get("url") and (document or pasted.strip()):
+            raise forms.ValidationError(
+                "Give the document one way: upload it, give its address or paste it.", code="both"
+            )
         if document and pasted.strip():
             raise forms.ValidationError("Upload a file or paste text, not both.", code="both")
+        if self.fetched is not None:
+            # What was fetched is kept as the source's original, as an uploaded file is.
+            self.upload_data = self.fetched.original
+            document = self.fetched
         if not document and not pasted.strip():
             raise forms.ValidationError("Upload a file or paste the text.", code="empty")
         cleaned["document"] = document or read_text(pasted)

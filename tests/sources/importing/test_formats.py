@@ -44,8 +44,15 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
         ),
         ("notes.txt", PNG, "“notes.txt” is a PNG file (image/png), not text"),
         ("notes.txt", b"text\x00\x01\x02 more", "“notes.txt” holds binary data"),
-        ("report.pdf", b"%PDF-1.4", "“report.pdf” is not a file Attest can read"),
-        ("noext", b"plain", "is not a file Attest can read: upload a .txt, .md or .html file"),
+        ("report.doc", b"\xd0\xcf\x11\xe0", "“report.doc” is not a file Attest can read"),
+        ("report.pdf", b"%PDF-1.4", "“report.pdf” could not be read as a PDF"),
+        ("report.pdf", b"plain text", "“report.pdf” is not a PDF file"),
+        ("report.docx", b"plain text", "“report.docx” is not a Word (.docx) document"),
+        (
+            "noext",
+            b"plain",
+            "is not a file Attest can read: upload a .txt, .md, .html, .pdf or .docx file",
+        ),
         (
             "big.txt",
             b"x" * (MAX + 1),
@@ -68,7 +75,9 @@ def test_read_upload_refuses_with_a_reason(name, data, message):
         ("text/markdown; charset=UTF-8", "markdown"),
         ("Text/HTML; charset=utf-8", "html"),
         ("application/xhtml+xml", "html"),
-        ("application/pdf", None),
+        ("application/pdf", "pdf"),
+        ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
+        ("application/msword", None),
         ("", None),
     ],
 )
