@@ -152,3 +152,10 @@ def test_the_public_never_reaches_a_protected_source(client):
     assert client.get("/sources/inside/").status_code == 404
     assert client.get("/sources/inside/cite.bib").status_code == 404
     assert "inside" not in client.get("/sources/").content.decode()
+
+
+def test_curators_are_offered_no_publish_button_for_a_protected_source(client):
+    protected()
+    client.force_login(curator())
+    html = client.get("/sources/inside/").content.decode()
+    assert "Protected: never published" in html and 'action="/sources/inside/publish/"' not in html
