@@ -12,6 +12,7 @@ from taggit.models import Tag
 
 from sources import importing
 from sources.common.models import format_tags
+from sources.importing.duplicates import find_duplicates
 from sources.models import Source
 from sources.services import protection_errors
 
@@ -148,6 +149,9 @@ class SourceForm(FocusFirstErrorMixin, forms.ModelForm):
         self.current_revision = current_revision
         self.evidence = evidence or {}
         self.conflict = None
+        self.duplicates = []  # sources a new one seems to repeat (find_duplicates)
+        if not self.instance.pk:
+            self._ask_kind_and_duplicates(kwargs.get("initial") or {})
         if self.instance.pk:
             self.fields["key"].disabled = True
             self.fields["key"].help_text = "Fixed: pages cite the source by its key."
@@ -170,7 +174,33 @@ class SourceForm(FocusFirstErrorMixin, forms.ModelForm):
         initial["key"] = unique_key(importing.propose_key(proposal))
         origin = f"“{document.filename}”" if document.filename else "pasted text"
         initial["change_reason"] = f"Imported from {origin}"[:100]
-        return cls(initial=initial, evidence=proposal.evidence)
+        form = cls(initial=initial, evidence=proposal.evidence)
+        # Shown before anything is saved: the sources this document seems to repeat.
+        form.duplicates = find_duplicates(text=document.text, url=proposal.url)
+        return form
+
+    def _ask_kind_and_duplicates(self, initial: dict) -> None:
+        # The kind is asked, not assumed: the model's default ("report") is no evidence.
+        self.fields["kind"].choices = [("", "Choose a kind…"), *Source.Kind.choices]
+        self.initial["kind"] = initial.get("kind", "")
+        # Ticked once the form has shown the sources this one seems to repeat.
+        self.fields["not_a_duplicate"] = forms.BooleanField(
+            label="Save anyway: this is a different document", required=False
+        )
+
+    def _check_duplicates(self, cleaned) -> None:
+        """A new source that repeats one in the archive waits until the editor says it is
+        another document."""
+        self.duplicates = find_duplicates(
+            text=cleaned.get("text") or "", url=cleaned.get("url") or ""
+        )
+        if self.duplicates and not cleaned.get("not_a_duplicate"):
+            first = self.duplicates[0]
+            self.add_error(
+                "not_a_duplicate",
+                f"This looks like “{first.source}” ({first.source.key}): {first.why}. Tick "
+                "“Save anyway” if it is a different document.",
+            )
 
     def grouped(self):
         """The fields in their fieldsets, each with the document's words it was proposed from."""
@@ -206,6 +236,8 @@ class SourceForm(FocusFirstErrorMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if "not_a_duplicate" in self.fields:
+            self._check_duplicates(cleaned)
         if "is_protected" in cleaned:
             # The source as it stands (the published flag is a curator's, not this form's).
             probe = copy(self.instance)

@@ -123,7 +123,8 @@ def find_duplicates(*, text: str, url: str, exclude_pk=None) -> list["Duplicate"
         for pk, share in _INDEX.near(text, skip=set(found) | {exclude_pk}):
             source = others.filter(pk=pk).first()
             if source is not None:
-                found[pk] = Duplicate(source, f"nearly the same text ({share:.0%})", share)
+                why = f"nearly the same text ({round(share * 100)} %)"
+                found[pk] = Duplicate(source, why, share)
     order = {"same URL": 0, "same text": 1}
     return sorted(found.values(), key=lambda d: (order.get(d.why, 2), -d.similarity, d.source.pk))
 

@@ -19,7 +19,7 @@ No database. The fetch guards the server it runs on as much as the person who as
 import ipaddress
 import socket
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urljoin, urlsplit
@@ -41,6 +41,15 @@ USER_AGENT = "Attest (research wiki; imports a document a researcher asked for)"
 _REDIRECTS = {301, 302, 303, 307, 308}
 
 
+@dataclass(frozen=True)
+class FetchedDocument(ImportedDocument):
+    """A document read from a URL, with the bytes it was read from (kept as its original, as an
+    uploaded file is) and the content type the server gave."""
+
+    original: bytes = b""
+    content_type: str = ""
+
+
 def fetch_url(
     url: str,
     *,
@@ -48,8 +57,9 @@ def fetch_url(
     allow_private: bool | None = None,
     total_seconds: float = TOTAL_SECONDS,
     today: date | None = None,
-) -> ImportedDocument:
-    """The document at url, read by its format, with the address and the day it was fetched.
+) -> FetchedDocument:
+    """The document at url, read by its format, with the address and the day it was fetched;
+    `original` holds the bytes it was read from.
 
     ImportRefused, in words the person reads, for anything not fetched: a refused address, a
     failed connection, a timeout, a body over max_bytes, a type Attest does not read.
@@ -66,7 +76,9 @@ def fetch_url(
     # The registry reads it as the upload of a file with the format's own extension.
     document = read_upload(_file_name(final_url, fmt.extensions), data, max_bytes=max_bytes)
     proposal = propose_from_fetch(document.proposal, final_url, today or date.today())
-    return replace(document, proposal=proposal)
+    fields = {name: getattr(document, name) for name in document.__dataclass_fields__}
+    fetched = FetchedDocument(**fields, original=data, content_type=content_type)
+    return replace(fetched, proposal=proposal)
 
 
 # ---------------------------------------------------------------------------------------------
