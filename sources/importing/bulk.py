@@ -215,6 +215,8 @@ def _import_file(path: Path, name: str, user) -> Outcome:
 
 def _import_entry(entry: ExportEntry, export: str, user) -> Outcome:
     name = f"{export} › {entry.label}"
+    if entry.problem:
+        return Outcome(name, FAILED, entry.problem)
     if not entry.attachments:
         if entry.named_files:
             return Outcome(name, FAILED, f"attached file not found: {', '.join(entry.named_files)}")

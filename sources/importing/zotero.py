@@ -1,21 +1,17 @@
 """Zotero exports: CSL-JSON (.json) and BibTeX (.bib), each entry read as the metadata it states
 and the files attached to it.
 
-No database: an export's path in, its entries out; bulk.py reads the attached files and saves.
-Metadata comes from the export, as Zotero holds it (title, authors, publisher or the journal or
-newspaper, date, URL, DOI or report number, kind); the text comes from the attached file.
-
-Where the files are:
+No database: an export's path in, its entries out (metadata as Zotero holds it, and the files
+attached); CSL-JSON is read here, BibTeX in bibtex.py, and bulk.py reads the files and saves.
+Only files inside the export's folder are read:
 - BibTeX exported with "Export Files" names them in each entry's `file` field, relative to the
   .bib ("Full Text PDF:files/12/Doe - 2020 - Title.pdf:application/pdf;Snapshot:…").
-- CSL-JSON names none. Beside the .json, a folder `files/` holds each item's documents in a
-  folder named after the item: its Zotero item key (the end of its `id`, e.g. 4G3PMW5F), its
-  citation key, or its `id` (`files/4G3PMW5F/report.pdf`); or a file named so
-  (`files/doe2020.pdf`).
+- CSL-JSON names none. Beside the .json, `files/` holds a folder per item named after its
+  Zotero item key (the end of its `id`, e.g. 4G3PMW5F), its citation key or its `id`
+  (`files/4G3PMW5F/report.pdf`); or a file named so (`files/doe2020.pdf`).
 """
 
 import datetime
-import functools
 import json
 import re
 from dataclasses import dataclass
@@ -38,13 +34,15 @@ PREFERRED = (".pdf", ".docx", ".html", ".htm", ".md", ".markdown", ".txt", ".tex
 class ExportEntry:
     """One entry of an export: how messages name it, its metadata, and its attached files.
 
-    `named_files` are the files the export names that are not there (a moved export).
+    `named_files` are the files the export names that are not there (a moved export);
+    `problem` says why an entry that could not be read is not imported.
     """
 
     label: str
     proposal: Proposal
     attachments: tuple[Path, ...] = ()
     named_files: tuple[str, ...] = ()
+    problem: str = ""
 
 
 def kinds(**types: str) -> dict[str, str]:
@@ -59,17 +57,16 @@ def is_export(path: Path) -> bool:
 
 def read_export(path: Path) -> list[ExportEntry]:
     """The entries of a CSL-JSON or BibTeX export; ImportRefused when it is not one."""
-    text = _read(path)
-    if path.suffix.lower() == ".bib":
-        return read_bibtex(text, folder=path.parent)
-    return read_csl_json(text, folder=path.parent)
-
-
-def _read(path: Path) -> str:
     try:
-        return path.read_bytes().decode("utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ImportRefused("is not UTF-8 text: export it from Zotero again.") from error
+    if path.suffix.lower() == ".bib":
+        from sources.importing.bibtex import read_bibtex
+
+        return read_bibtex(text, folder=path.parent)
+    read = read_csl_json
+    return read(text, folder=path.parent)
 
 
 def by_preference(paths) -> tuple[Path, ...]:
@@ -112,21 +109,20 @@ def read_csl_json(text: str, *, folder: Path) -> list[ExportEntry]:
 
 
 def _csl_entry(item: dict, files: Path) -> ExportEntry:
+    def get(name: str) -> str:
+        return _string(item.get(name))
+
     names = _csl_names(item)
     proposal = Proposal(
-        title=clean(_string(item.get("title")), "title"),
+        title=clean(get("title"), "title"),
         authors=clean(", ".join(_csl_person(p) for p in _list(item.get("author"))), "authors"),
-        publisher=clean(
-            _string(item.get("publisher")) or _string(item.get("container-title")), "publisher"
-        ),
+        publisher=clean(get("publisher") or get("container-title"), "publisher"),
         published=csl_date(item.get("issued")),
-        url=_url(_string(item.get("URL")), _string(item.get("DOI"))),
-        document_symbol=clean(
-            _string(item.get("number")) or _string(item.get("DOI")), "document_symbol"
-        ),
-        accessed=_day(csl_date(item.get("accessed"))),
-        language=language_code(_string(item.get("language"))),
-        kind=CSL_KINDS.get(_string(item.get("type")), "other"),
+        url=web_url(get("URL"), get("DOI")),
+        document_symbol=clean(get("number") or get("DOI"), "document_symbol"),
+        accessed=day_of(csl_date(item.get("accessed"))),
+        language=language_code(get("language")),
+        kind=CSL_KINDS.get(get("type"), "other"),
     )
     label = names[0] if names else proposal.title or "an item without id or title"
     return ExportEntry(label, proposal, _files_named(files, names))
@@ -147,7 +143,7 @@ def _files_named(files: Path, names: list[str]) -> tuple[Path, ...]:
             found += sorted(path for path in (files / name).rglob("*") if path.is_file())
         if files.is_dir():
             found += sorted(path for path in files.glob(f"{name}.*") if path.is_file())
-    return by_preference(found)
+    return by_preference(path for path in found if inside(path, files))
 
 
 def _csl_person(person) -> str:
@@ -213,162 +209,24 @@ def valid_edtf(value: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
-# BibTeX
-
-BIBTEX_KINDS = kinds(
-    article="article inproceedings conference proceedings",
-    book="book inbook incollection booklet collection mvbook",
-    report="techreport report",
-    webpage="online electronic www webpage",
-    dataset="dataset data",
-    interview="interview",
-)
-_EDTF_LIKE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?")
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-# A file field's separators and what escapes them: "desc:path:type;desc:path:type".
-_UNESCAPED = re.compile(r"(?<!\\)((?:\\\\)*)([:;])")
-_ESCAPE = re.compile(r"\\(.)")
-
-
-def read_bibtex(text: str, *, folder: Path) -> list[ExportEntry]:
-    """The entries of a BibTeX (or BibLaTeX) export, with the files their `file` field names."""
-    import bibtexparser  # loaded when an export is read
-
-    library = bibtexparser.parse_string(text)
-    if not library.entries and library.failed_blocks:
-        raise ImportRefused("is not BibTeX that can be read: no entry was found in it.")
-    return [_bibtex_entry(entry, folder) for entry in library.entries]
-
-
-def _bibtex_entry(entry, folder: Path) -> ExportEntry:
-    fields = {name.lower(): str(field.value) for name, field in entry.fields_dict.items()}
-
-    def value(*names: str) -> str:
-        return next((latex_text(fields[n]) for n in names if fields.get(n, "").strip()), "")
-
-    doi = value("doi")
-    proposal = Proposal(
-        title=clean(value("title"), "title"),
-        authors=clean(bibtex_authors(fields.get("author", "")), "authors"),
-        publisher=clean(
-            value("publisher", "institution", "organization", "journal", "journaltitle"),
-            "publisher",
-        ),
-        published=bibtex_date(value("date"), value("year"), value("month"), value("day")),
-        url=_url(value("url"), doi),
-        document_symbol=clean(value("number") or doi, "document_symbol"),
-        accessed=_day(bibtex_date(value("urldate"), "", "", "")),
-        language=language_code(value("langid", "language")),
-        kind=BIBTEX_KINDS.get(entry.entry_type.lower(), "other"),
-    )
-    found, missing = _bibtex_files(fields.get("file", ""), folder)
-    return ExportEntry(entry.key, proposal, found, missing)
-
-
-def bibtex_files(value: str) -> list[str]:
-    """The paths a BibTeX `file` field names: Zotero's "Full Text:files/1/a.pdf:application/pdf"
-    joined by ";", with "\\:" and "\\;" escaped, or bare paths."""
-    paths = []
-    for part in _split(value, ";"):
-        pieces = _split(part, ":")
-        # "description:path:type"; a Windows drive letter leaves one more piece ("C:\…").
-        path = ":".join(pieces[1:-1] if len(pieces) >= 3 else pieces)
-        if path := _ESCAPE.sub(r"\1", path).strip():
-            paths.append(path)
-    return paths
-
-
-def _split(value: str, separator: str) -> list[str]:
-    parts, start = [], 0
-    for match in _UNESCAPED.finditer(value):
-        if match[2] == separator:
-            parts.append(value[start : match.end(1)])
-            start = match.end()
-    return [*parts, value[start:]]
-
-
-def _bibtex_files(value: str, folder: Path) -> tuple[tuple[Path, ...], tuple[str, ...]]:
-    found, missing = [], []
-    for named in bibtex_files(value):
-        path = Path(named) if Path(named).is_absolute() else folder / named
-        if path.is_file():
-            found.append(path)
-        else:
-            missing.append(Path(named).name)
-    return by_preference(found), tuple(missing)
-
-
-def bibtex_authors(value: str) -> str:
-    """BibTeX names ("Doe, Jane and {World Health Organization}") as people read them:
-    "Jane Doe, World Health Organization"."""
-    from bibtexparser.middlewares.names import (
-        InvalidNameError,
-        parse_single_name_into_parts,
-        split_multiple_persons_names,
-    )
-
-    names = []
-    for name in split_multiple_persons_names(value) if value.strip() else []:
-        try:
-            parts = parse_single_name_into_parts(name, strict=False).merge_first_name_first
-        except InvalidNameError:  # kept as written
-            parts = name
-        if parts := latex_text(parts):
-            names.append(parts)
-    return ", ".join(names)
-
-
-def bibtex_date(date: str, year: str, month: str, day: str) -> str:
-    """A BibLaTeX `date` ("1999-12-14", "1990/1992") or BibTeX's year, month and day, as EDTF."""
-    if date:
-        edtf = date if _EDTF_LIKE.fullmatch(date.strip()) else date_to_edtf(date)
-        return edtf.strip() if valid_edtf(edtf.strip()) else ""
-    numbers = [_number(year), _month(month), _number(day)]
-    return ymd(*numbers)
-
-
-def _number(value: str) -> int | None:
-    return int(value) if value.strip().isdigit() else None
-
-
-def _month(value: str) -> int | None:
-    value = value.strip().lower()
-    if value.isdigit():
-        return int(value)
-    return _MONTHS.index(value[:3]) + 1 if value[:3] in _MONTHS else None
-
-
-@functools.cache
-def _latex_decoder():
-    from pylatexenc.latex2text import LatexNodes2Text  # bibtexparser's own decoder
-
-    return LatexNodes2Text(math_mode="verbatim")
-
-
-def latex_text(value: str) -> str:
-    """A BibTeX value as text: "{Northern} {Alliance} \\& {M}as{\\'u}d" → "Northern Alliance &
-    Masúd"."""
-    if "\\" not in value and "{" not in value and "~" not in value:
-        return " ".join(value.split())
-    try:
-        value = _latex_decoder().latex_to_text(value)
-    except Exception:  # pylatexenc is lenient; a value it cannot read is kept as written
-        value = value.replace("{", "").replace("}", "")
-    return " ".join(value.split())
-
-
-# ---------------------------------------------------------------------------------------------
 # Shared
 
 
-def _url(url: str, doi: str) -> str:
+def web_url(url: str, doi: str) -> str:
+    """The web address, else the DOI's (https://doi.org/10…), else ""."""
     if is_web_url(url):
         return clean(url, "url")
     doi = doi.strip().removeprefix("https://doi.org/").removeprefix("doi:")
     return clean(f"https://doi.org/{doi}", "url") if doi.startswith("10.") else ""
 
 
-def _day(edtf: str) -> datetime.date | None:
+def inside(path: Path, folder: Path) -> bool:
+    """True when path (once its links are followed) is inside folder."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def day_of(edtf: str) -> datetime.date | None:
+    """A day's date from EDTF ("2016-05-29"); None for anything less."""
     try:
         return datetime.date.fromisoformat(edtf)
     except ValueError:
@@ -378,9 +236,7 @@ def _day(edtf: str) -> datetime.date | None:
 def language_code(value: str) -> str:
     """A language as a code: "en", "en-US" kept; "English" or "english" → "en"; else ""."""
     value = value.strip()
-    if not value:
-        return ""
-    if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
+    if not value or re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*", value):
         return clean(value, "language")
     lowered = value.lower()
     return next(
