@@ -36,7 +36,9 @@ def test_the_public_sees_the_dispute_with_the_protected_passage_withheld(client,
     html = client.get(disputed.get_absolute_url()).content.decode()
     facts = html[html.index('class="infobox"') : html.index("</aside>")]
     assert 'dd class="claim-values disputed"' in facts and "1996" in facts
-    assert 'class="withheld-source"' in facts and ">C</abbr>" in facts
+    passages = facts[facts.index('class="claim__passages"') :]
+    assert '<span class="withheld-source">Withheld source</span>' in passages
+    assert ">C</abbr>" in passages
     for secret in ("informant", "Confidential interview", "really formed"):
         assert secret not in html
 
