@@ -252,7 +252,9 @@ def _import_url(url: str, user) -> Outcome:
         document = fetch_url(url)
     except ImportRefused as refusal:
         return Outcome(url, FAILED, str(refusal))
-    return _save(document, document.proposal, name=url, origin=url, original=None, user=user)
+    # The bytes fetched are kept as the original, as an uploaded file is.
+    original = document.original or None
+    return _save(document, document.proposal, name=url, origin=url, original=original, user=user)
 
 
 def _read_file(path: Path) -> bytes:
@@ -285,9 +287,11 @@ def _save(
         )
     values = proposal.values()
     values.setdefault("title", _title(document, name))
+    # Nobody is asked here: a kind the document does not state is "other", never assumed.
+    values.setdefault("kind", Source.Kind.OTHER)
     source = Source(**values, text=document.text, is_public=False)
     source.key = unique_key(propose_key(proposal))
-    source.page_starts = list(getattr(document, "page_starts", None) or [])
+    source.page_starts = list(document.page_starts)
     if original is not None:
         source.original = ContentFile(original, name=_original_name(document.filename or name))
     try:

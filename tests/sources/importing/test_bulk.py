@@ -251,6 +251,7 @@ def test_metadata_is_read_from_the_documents_and_the_key_proposed_from_it(tmp_pa
     assert (report.publisher, report.published) == ("Human Rights Watch", "1999-12-14")
     assert report.key == proposed_key("report.txt", REPORT)
     assert Source.objects.get(key=found["page.html"]).title == "Bamiyan after the siege"
+    assert Source.objects.get(key=found["notes.md"]).kind == "other"  # not stated, not assumed
     assert Source.objects.get(key=found["herat.docx"]).title == "Herat in winter"
 
 
@@ -436,7 +437,8 @@ def test_a_url_is_fetched_once_and_then_known(server, settings):
     settings.ATTEST_IMPORT_ALLOW_PRIVATE_HOSTS = True
     (first,) = import_sources([], urls=[f"{server}/letter.txt"]).outcomes
     assert first.status == IMPORTED
-    assert Source.objects.get(key=first.key).url == f"{server}/letter.txt"
+    source = Source.objects.get(key=first.key)
+    assert (source.url, source.original.read()) == (f"{server}/letter.txt", LETTER.encode())
     (second,) = import_sources([], urls=[f"{server}/letter.txt"]).outcomes
     assert (second.status, second.detail) == (SKIPPED, f"same URL as {first.key}")
 
