@@ -153,6 +153,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded originals (Source.original) and files waiting for their source (pending/). Never
+# served by the web server or by Django as files: the team downloads an original through
+# /sources/<key>/original/, which checks who asks.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {

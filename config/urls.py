@@ -1,7 +1,5 @@
 """URL map: the apps wire in here; see DESIGN.md for the stable URLs."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -50,5 +48,5 @@ urlpatterns = [
     path("", include("wiki.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# MEDIA_ROOT is never served as it stands: it holds the sources' original files, which are for
+# the team only, through /sources/<key>/original/ (sources.views.read.source_original).

@@ -98,6 +98,8 @@ class SourceForm(FocusFirstErrorMixin, forms.ModelForm):
         help_text="What you changed and why; shown in the history.",
     )
     base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # A new source read from a file: the signed token of the file kept for it (importing.originals).
+    original_token = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Source
@@ -167,10 +169,13 @@ class SourceForm(FocusFirstErrorMixin, forms.ModelForm):
         self.fields["base_revision"].initial = base_revision
 
     @classmethod
-    def from_import(cls, document: importing.ImportedDocument) -> "SourceForm":
-        """An unbound form holding the document's text and the metadata it states."""
+    def from_import(
+        cls, document: importing.ImportedDocument, original_token: str = ""
+    ) -> "SourceForm":
+        """An unbound form holding the document's text and the metadata it states (and the
+        token of its file, kept with its page starts until the source is saved)."""
         proposal = document.proposal
-        initial = {**proposal.values(), "text": document.text}
+        initial = {**proposal.values(), "text": document.text, "original_token": original_token}
         initial["key"] = unique_key(importing.propose_key(proposal))
         origin = f"“{document.filename}”" if document.filename else "pasted text"
         initial["change_reason"] = f"Imported from {origin}"[:100]

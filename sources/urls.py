@@ -11,6 +11,7 @@ urlpatterns = [
     path("<str:key>/cite.json", read.source_cite, {"fmt": "json"}, name="source-cite-json"),
     path("<str:key>/", read.source_detail, name="source-detail"),
     path("<str:key>/edit/", edit.source_edit, name="source-edit"),
+    path("<str:key>/original/", read.source_original, name="source-original"),
     path("<str:key>/cite/", edit.source_cite_on, name="source-cite-on"),
     path("<str:key>/publish/", edit.source_publish, name="source-publish"),
     path("<str:key>/delete/", edit.source_delete, name="source-delete"),

@@ -24,6 +24,7 @@ from tests.factories import (
     UserFactory,
     editor,
 )
+from tests.sources.importing import generated
 from tests.test_csrf import database_rows
 from wiki.markup.parse import MAX_BODY_CHARS, MAX_CITATIONS, MAX_LINES
 from wiki.models import Actor, Claim, Membership
@@ -212,6 +213,18 @@ EXPLODING_DOCUMENTS = [
         b"".join(b"  " * depth + b"- level %d\n" % depth for depth in range(30)),
         "Line 10 of “lists.md” nests lists or block quotes too deeply",
         id="markdown-lists",
+    ),
+    pytest.param(
+        "bomb.docx",
+        generated.zip_bomb(20_000_000),  # 20 kB that unpack to 20 MB
+        "“bomb.docx” unpacks to 1,014 times its size; no Word document compresses so well.",
+        id="docx-zip-bomb",
+    ),
+    pytest.param(
+        "bomb.pdf",
+        generated.flate_bomb_pdf(30_000_000),  # a stream of 30 kB that inflates to 30 MB
+        "“bomb.pdf” holds a compressed stream that unpacks to more than Attest reads",
+        id="pdf-decompression-bomb",
     ),
 ]
 

@@ -87,6 +87,7 @@ SITE_ROUTES = {
     "sources:source-cite-on": ("ric",),
     "sources:source-publish": ("ric",),
     "sources:source-delete": ("ric",),
+    "sources:source-original": ("ric",),
     "sources:source-history": ("ric",),
     "sources:source-revision": ("ric", "source_revision"),
     "sources:source-revert": ("ric", "source_revision"),

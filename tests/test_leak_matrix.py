@@ -121,6 +121,8 @@ def source(key, *, hidden, sees=(), rev="srev", exported=None):
         Visit("sources:source-revision", (key, rev), public=404, team_sees=("LEAK",)),
         Visit("sources:source-publish", (key,), public=405, team=405),
         Visit("sources:source-delete", (key,), public=LOGIN, team=403),
+        # No original file here: test_originals.py serves one to the team.
+        Visit("sources:source-original", (key,), public=404, team=404),
         Visit("sources:source-revert", (key, rev), public=405, team=405),
         Visit("sources:passage-grade", (key, "xc"), public=405, team=405),
     ]

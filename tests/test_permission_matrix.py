@@ -199,6 +199,8 @@ MATRIX = [
     get("wiki:entry-revision", (*PUBLIC, "rev"), (404, ANY, 200, 200)),
     get("sources:source-history", ("ric",), (404, ANY, 200, 200)),
     get("sources:source-revision", ("ric", "srev"), (404, ANY, 200, 200)),
+    # The original file is the team's; "ric" has none (tests/sources/views/test_originals.py).
+    get("sources:source-original", ("ric",), (404, 404, 404, 404)),
     # Forms.
     get("wiki:page-new", (), (LOGIN, ANY, 200, 200)),
     get("wiki:page-new", (), (LOGIN, 403, 200, 200), "title=X", "new page chooser"),

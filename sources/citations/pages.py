@@ -44,6 +44,8 @@ def shift_page_starts(page_starts, old_text: str, new_text: str) -> list[int]:
     diffs = differ.diff_main(old_text, new_text, False)
     shifted, previous = [], 0
     for start in page_starts:
-        previous = max(previous, min(differ.diff_xIndex(diffs, start), len(new_text)))
+        # The text's beginning stays the first page's: words added before it are on it.
+        moved = differ.diff_xIndex(diffs, start) if start else 0
+        previous = max(previous, min(moved, len(new_text)))
         shifted.append(previous)
     return shifted

@@ -80,7 +80,7 @@ def read_pdf(data: bytes, *, name: str = "") -> ImportedDocument:
             raise ImportRefused(
                 f"{name} holds a compressed stream that unpacks to more than Attest reads "
                 f"({STREAM_LIMIT // 1_000_000} MB): it was refused as a possible "
-                "decompression bomb."
+                "decompression bomb. Upload its text as a .txt file instead, or paste it."
             ) from error
         except Exception as error:  # pypdf raises many kinds on a damaged file
             raise ImportRefused(f"{name} could not be read as a PDF ({error}).") from error

@@ -11,6 +11,7 @@ from sources.common.history.merging import ConflictingEdit, revision_shown
 from sources.common.history.worddiff import diff_html, text_diff
 from sources.common.permissions import can_curate, can_edit, guard
 from sources.forms import SourceDeleteForm, SourceForm
+from sources.importing import originals
 from sources.importing.forms import ImportForm
 from sources.models import Citation, Source
 from sources.publishing import source_publish as publish_source
@@ -25,13 +26,19 @@ def source_create(request):
         import_form = ImportForm(request.POST, request.FILES)
         if import_form.is_valid():
             document = import_form.cleaned_data["document"]
-            form = SourceForm.from_import(document)
+            data = import_form.upload_data
+            token = originals.stash(document, data) if data is not None else ""
+            form = SourceForm.from_import(document, original_token=token)
             return _form_page(request, form, document=document)
         return render(request, "sources/source_import.html", {"form": import_form})
     if request.method == "POST":
         form = SourceForm(request.POST)
         if form.is_valid():
-            source = _save(form, request.user)
+            # The uploaded file and its page starts, kept since step 1 (none for pasted text).
+            pending = originals.claim(form.cleaned_data.get("original_token", ""))
+            source = _save(form, request.user, pending=pending)
+            if pending is not None:
+                pending.discard()
             messages.success(request, f"Source “{source.key}” created.")
             return redirect(source)
         return _form_page(request, form)
@@ -173,9 +180,12 @@ def _form_page(request, form, **context):
     return render(request, "sources/source_form.html", {"form": form, **context})
 
 
-def _save(form, user, *, base_revision=None):
+def _save(form, user, *, base_revision=None, pending=None):
+    source = form.save(commit=False)
+    if pending is not None:
+        pending.apply(source)
     return source_save(
-        source=form.save(commit=False),
+        source=source,
         user=user,
         change_reason=form.cleaned_data["change_reason"],
         tags=form.cleaned_data["tags"],

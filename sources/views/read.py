@@ -1,14 +1,14 @@
 """Read pages for sources: the list, the source viewer and its citation export."""
 
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
 from sources import selectors
 from sources.citations import export, grading
 from sources.citations.forms import CredibilityForm
-from sources.common.permissions import can_curate, can_edit, is_team
+from sources.common.permissions import can_curate, can_edit, for_team, guard, is_team
 from sources.common.public_cache import cache_public_page
 from sources.models import Source
 
@@ -83,4 +83,28 @@ def source_cite(request, key, fmt):
         citation_format.render(source), content_type=citation_format.content_type
     )
     response["Content-Disposition"] = f'inline; filename="{source.key}.{citation_format.extension}"'
+    return response
+
+
+@guard(for_team, hidden=True)
+def source_original(request, key):
+    """The file a source was imported from, for the team only, always as a download.
+
+    An uploaded file is whatever its uploader sent: it is never shown inline, its type is not
+    guessed by the browser, and were it opened anyway it would run in a sandbox with nothing
+    allowed.
+    """
+    source = get_object_or_404(Source.objects.only("key", "original"), key=key)
+    if not source.original:
+        raise Http404("This source has no original file.")
+    try:
+        file = source.original.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("The original file is missing from the storage.") from missing
+    name = source.original.name.rsplit("/", 1)[-1]
+    response = FileResponse(file, as_attachment=True, filename=name)
+    response["Content-Type"] = "application/octet-stream"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "private, no-store"
     return response
