@@ -4,7 +4,6 @@ The import form lives with importing (sources/importing/forms.py) and the cite-o
 citations (sources/citations/forms.py); both are still found here under their old names.
 """
 
-import itertools
 from copy import copy
 
 from django import forms
@@ -13,6 +12,7 @@ from taggit.models import Tag
 from sources import importing
 from sources.common.models import format_tags
 from sources.importing.duplicates import find_duplicates
+from sources.importing.keys import distinct_key
 from sources.models import Source
 from sources.services import protection_errors
 
@@ -64,8 +64,7 @@ class FocusFirstErrorMixin:
 def unique_key(base: str) -> str:
     """base, or base-2, base-3… whichever no source uses yet."""
     taken = set(Source.objects.filter(key__startswith=base).values_list("key", flat=True))
-    candidates = itertools.chain([base], (f"{base}-{n}" for n in itertools.count(2)))
-    return next(key for key in candidates if key not in taken)
+    return distinct_key(base, taken)
 
 
 class SourceForm(FocusFirstErrorMixin, forms.ModelForm):

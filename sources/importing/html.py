@@ -13,7 +13,9 @@ from sources.importing.metadata import (
     clean,
     date_to_edtf,
     is_web_url,
+    kind_of_page,
     propose_from_text,
+    site_host,
 )
 
 _HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -92,7 +94,10 @@ def _declared_metadata(document, language: str) -> Proposal:
     }
     found = {name: value for name, value in found.items() if value}
     evidence = {name: "the page’s metadata" for name in found}
-    return Proposal(**found, kind="webpage", evidence={**evidence, "kind": "the file type (HTML)"})
+    # An article (og:type) or a news site's page is news; otherwise the file type says web page.
+    kind, why = kind_of_page(document.pagetype, site_host(found.get("url", "")))
+    found["kind"], evidence["kind"] = (kind, why) if kind else ("webpage", "the file type (HTML)")
+    return Proposal(**found, evidence=evidence)
 
 
 def declared_charset(data: bytes) -> str | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from urllib.parse import urlsplit
 
-from django.utils.text import slugify
+from sources.importing.keys import distinct_key, propose_key  # noqa: F401 - re-exported
 
 # Longest lines and values worth reading as metadata; longer ones are prose.
 HEADER_LINES = 40
@@ -224,6 +224,84 @@ def is_web_url(value: str | None) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
+# Header lines someone wrote above a pasted text: metadata, not the document's words
+
+_LEADING_KEYS = {
+    "title": "title",
+    "url": "url",
+    "published": "published",
+    "date": "published",
+    "publisher": "publisher",
+    "author": "authors",
+    "authors": "authors",
+    "accessed": "accessed",
+}
+_LEADING = re.compile(
+    rf"^[ \t]*(?P<key>{'|'.join(_LEADING_KEYS)})[ \t]*:[ \t]*(?P<value>\S.*?)\s*$", re.I
+)
+_BLANK_LINES = re.compile(r"^(?:[ \t]*\n)+")
+
+
+def take_header_lines(text: str) -> tuple[Proposal, str]:
+    """The "title: …", "url: …", "published: …", "publisher: …", "author: …" lines at the very
+    top of a text, as metadata, and the text without them.
+
+    Only the leading block goes (blank lines between its lines too), and only lines whose value
+    reads as its field's: the first other line starts the document, which is kept as it is.
+    """
+    lines = text.split("\n")
+    found, evidence, end = {}, {}, 0
+    for number, line in enumerate(lines):
+        if not line.strip():
+            continue
+        match = _LEADING.match(line) if len(line) <= HEADER_LINE_LENGTH else None
+        name = _LEADING_KEYS[match["key"].lower()] if match else ""
+        value = _leading_value(name, match["value"]) if match else None
+        if not value:
+            break
+        if name not in found:
+            found[name] = value
+            evidence[name] = f"the header line “{' '.join(line.split())}”, taken out of the text"
+        end = number + 1
+    body = _BLANK_LINES.sub("", "\n".join(lines[end:]))
+    if not end or not body.strip():
+        return Proposal(), text
+    return Proposal(**found, evidence=evidence), body
+
+
+def _leading_value(name: str, value: str):
+    if name == "accessed":
+        day = date_to_edtf(value)
+        return date.fromisoformat(day) if _DAY.fullmatch(day) else None
+    return _header_value(name, value)
+
+
+# ---------------------------------------------------------------------------------------------
+# What kind of document it is, where something says so
+
+# Sites whose pages are news articles; a page elsewhere is news when it says it is an article.
+NEWS_SITES = frozenset(
+    ("aljazeera.com", "apnews.com", "bbc.co.uk", "bbc.com", "dw.com", "france24.com")
+    + ("irinnews.org", "thenewhumanitarian.org", "nytimes.com", "reuters.com", "rferl.org")
+    + ("theguardian.com", "washingtonpost.com", "independent.co.uk", "afp.com", "tolonews.com")
+    + ("pajhwok.com", "aa.com.tr", "lemonde.fr", "libyaherald.com", "sudantribune.com")
+)
+_ARTICLE_TYPES = frozenset(("article", "newsarticle", "reportagenewsarticle"))
+
+
+def kind_of_page(page_type: str, host: str) -> tuple[str, str]:
+    """(kind, evidence) for a web page: news for an article (og:type) or a page of a news
+    site; ("", "") when nothing says, so that the person chooses rather than a guess."""
+    page_type = (page_type or "").strip().lower()
+    if page_type in _ARTICLE_TYPES:
+        return "news", f"the page’s type “{page_type}” (og:type)"
+    host = (host or "").lower().removeprefix("www.")
+    if host in NEWS_SITES or any(host.endswith(f".{site}") for site in NEWS_SITES):
+        return "news", f"the news site “{host}”"
+    return "", ""
+
+
+# ---------------------------------------------------------------------------------------------
 # Dates
 
 _PERIOD_FORMATS = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}
@@ -259,47 +337,6 @@ def date_to_edtf(value: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# A key to cite the source by
-
-_MINOR_WORDS = frozenset(
-    ("a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "is", "its", "of", "on")
-    + ("or", "the", "to", "what", "who", "why", "with")
-)
-KEY_LENGTH = 60
-
-
-def propose_key(proposal: Proposal) -> str:
-    """A citation key from who published the document, its year and what it is about.
-
-    "United States Bureau of Citizenship and Immigration Services", 1999, AFG00001.REF →
-    "usbcis-1999-afg00001"; the caller makes it unique.
-    """
-    who = _short_name(proposal.publisher) or _surname(proposal.authors)
-    year = _YEAR.search(proposal.published or "")
-    symbol = proposal.document_symbol.rsplit(".", 1)[0] if proposal.document_symbol else ""
-    what = symbol or " ".join(_significant_words(proposal.title)[:3])
-    key = slugify("-".join(part for part in (who, year[0] if year else "", what) if part))
-    return key[:KEY_LENGTH].strip("-") or "source"
-
-
-def _significant_words(text: str) -> list[str]:
-    words = re.findall(r"[^\W_]+", text)
-    return [word for word in words if word.lower() not in _MINOR_WORDS]
-
-
-def _short_name(name: str) -> str:
-    words = _significant_words(name)
-    if len(words) >= 3:
-        return "".join(word[0] for word in words if word[0].isupper()) or words[0]
-    return " ".join(words)
-
-
-def _surname(authors: str) -> str:
-    first = re.split(r",|;| and | & ", authors)[0].split()
-    return first[-1] if first else ""
-
-
-# ---------------------------------------------------------------------------------------------
 # A fetched document
 
 
@@ -314,6 +351,10 @@ def propose_from_fetch(proposal: Proposal, url: str, accessed: date) -> Proposal
     site's host as its publisher when the document names none."""
     fetched = {"url": clean(url, "url"), "accessed": accessed}
     evidence = {"url": "the address it was fetched from", "accessed": "the day it was fetched"}
-    if not proposal.publisher and (host := site_host(url)):
+    host = site_host(url)
+    if not proposal.publisher and host:
         fetched["publisher"], evidence["publisher"] = clean(host, "publisher"), "the site’s address"
+    kind, why = kind_of_page("", host)
+    if kind and proposal.kind in ("", "webpage"):
+        fetched["kind"], evidence["kind"] = kind, why
     return replace(proposal, **fetched, evidence={**proposal.evidence, **evidence})
