@@ -10,6 +10,7 @@ A Zotero export (zotero.py) gives each entry's metadata; the text comes from its
 and an entry without one fails rather than being imported empty.
 """
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -31,6 +32,7 @@ from sources.importing.zotero import (
     read_export,
 )
 
+logger = logging.getLogger(__name__)
 IMPORTED, SKIPPED, FAILED = "imported", "skipped", "failed"
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 REASON_LENGTH = 100  # what the history keeps of a change reason
@@ -105,10 +107,20 @@ def import_sources(
         else:
             tasks.append(planned)
     for done, task in enumerate(tasks, start=1):
-        record(task.run(user))
+        record(_run(task, user))
         if progress is not None:
             progress(done, len(tasks))
     return report
+
+
+def _run(task: _Task, user) -> Outcome:
+    # A document that breaks a reader in a way nobody foresaw fails alone: were it to stop the
+    # import, every run would stop at it again, and nothing after it would ever be imported.
+    try:
+        return task.run(user)
+    except Exception as error:
+        logger.exception("Importing %s failed", task.name)
+        return Outcome(task.name, FAILED, f"could not be read ({type(error).__name__}: {error})")
 
 
 def readable_suffixes() -> set[str]:

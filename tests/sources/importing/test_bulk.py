@@ -9,6 +9,7 @@ import threading
 
 import pytest
 
+from sources.importing import bulk
 from sources.importing.bibtex import bibtex_authors, bibtex_date, bibtex_files, latex_text
 from sources.importing.bulk import FAILED, IMPORTED, SKIPPED, import_sources
 from sources.importing.duplicates import reset_index
@@ -286,6 +287,21 @@ def test_an_unreadable_document_fails_with_its_reason(tmp_path):
     found = by_status(import_sources([tmp_path]))
     assert found[FAILED]["empty.txt"] == "“empty.txt” holds no text."
     assert "is not UTF-8 text" in found[FAILED]["latin.txt"]
+
+
+def test_a_document_that_breaks_its_reader_fails_alone(tmp_path, monkeypatch, caplog):
+    write(tmp_path, {"a.txt": REPORT, "b.md": NOTES})
+
+    def read_upload_breaking_on_a(name, data, **kwargs):
+        if name == "a.txt":
+            raise RuntimeError("the reader broke")
+        return read_upload(name, data, **kwargs)
+
+    monkeypatch.setattr(bulk, "read_upload", read_upload_breaking_on_a)
+    found = by_status(import_sources([tmp_path]))
+    assert found[FAILED] == {"a.txt": "could not be read (RuntimeError: the reader broke)"}
+    assert list(found[IMPORTED]) == ["b.md"]
+    assert "Importing a.txt failed" in caplog.text
 
 
 # ---------------------------------------------------------------------------------------------
