@@ -16,7 +16,9 @@ No database. The fetch guards the server it runs on as much as the person who as
   format as an upload is, so a fetched document is kept and saved exactly as an uploaded one.
 """
 
+import codecs
 import ipaddress
+import re
 import socket
 import time
 from dataclasses import dataclass, replace
@@ -74,7 +76,8 @@ def fetch_url(
     final_url, content_type, data = _fetch(url.strip(), max_bytes, allow_private, deadline)
     fmt = content_type_format(content_type)
     # The registry reads it as the upload of a file with the format's own extension.
-    document = read_upload(_file_name(final_url, fmt.extensions), data, max_bytes=max_bytes)
+    readable = _declared_as_utf8(data, content_type, fmt)
+    document = read_upload(_file_name(final_url, fmt.extensions), readable, max_bytes=max_bytes)
     proposal = propose_from_fetch(document.proposal, final_url, today or date.today())
     fields = {name: getattr(document, name) for name in document.__dataclass_fields__}
     fetched = FetchedDocument(**fields, original=data, content_type=content_type)
@@ -144,6 +147,8 @@ def _fetch(url: str, max_bytes: int, allow_private: bool, deadline: float):
     timeout = httpx.Timeout(CONNECT_SECONDS, read=READ_SECONDS)
     with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
         for _hop in range(MAX_REDIRECTS + 1):
+            if time.monotonic() > deadline:
+                raise ImportRefused(f"“{url}” took too long to fetch; try again later.")
             parsed = check_url(url)
             port = parsed.port or _PORTS[parsed.scheme]
             address = resolve(parsed.host, port, allow_private=allow_private)
@@ -201,6 +206,28 @@ def _body(url: str, response: httpx.Response, max_bytes: int, deadline: float):
             raise ImportRefused(f"“{url}” took too long to send; try again later.")
         chunks.append(chunk)
     return content_type, b"".join(chunks)
+
+
+_CHARSET = re.compile(r";\s*charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
+
+
+def _declared_as_utf8(data: bytes, content_type: str, fmt) -> bytes:
+    """A text the server says is in another encoding (and which says nothing itself), as UTF-8:
+    the reader would otherwise refuse it. The original bytes are kept as they came."""
+    match = _CHARSET.search(content_type)
+    if fmt.read_bytes is not None or not match or data.startswith(_BOMS):
+        return data
+    if fmt.declared_charset is not None and fmt.declared_charset(data):
+        return data  # the document's own declaration wins, as for an upload
+    try:
+        if codecs.lookup(match[1]).name == "utf-8":
+            return data
+        return data.decode(match[1]).encode("utf-8")
+    except (LookupError, UnicodeDecodeError):
+        return data  # read as sent: the reader says what is wrong with it
+
+
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
 def _too_large(url: str, max_bytes: int) -> str:

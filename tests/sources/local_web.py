@@ -18,6 +18,7 @@ ROUTES = {
     "/notes.txt": (200, "text/plain", b"title: Field notes\n\nThe convoy left at dawn on Monday."),
     "/image": (200, "image/png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64),
     "/missing": (404, "text/html", b"<p>Not here</p>"),
+    "/latin1": (200, "text/plain; charset=ISO-8859-1", "Caf\u00e9 in Kandahar.".encode("latin-1")),
 }
 
 

@@ -191,3 +191,29 @@ def test_only_http_and_https_addresses_are_fetched(url):
 def test_private_addresses_are_refused_before_connecting(url, refused):
     with pytest.raises(ImportRefused, match="loopback, private or reserved"):
         fetch_url(url)
+
+
+def test_a_text_in_the_encoding_its_server_names_is_read(server, allowed):
+    document = fetch_url(f"{server}/latin1")
+    assert document.text == "Café in Kandahar."
+    assert document.original == "Café in Kandahar.".encode("latin-1")  # kept as it came
+
+
+def test_https_is_asked_of_the_checked_address_under_the_host_s_name(monkeypatch):
+    # TLS goes to the address that was checked, with the host's name as SNI, so that the
+    # certificate is verified against the name.
+    monkeypatch.setattr(fetching, "resolve", lambda host, port, *, allow_private: "93.184.216.34")
+    asked = {}
+
+    def stream(self, method, url, *, headers, extensions):
+        asked.update(url=str(url), host=headers["Host"], extensions=extensions)
+        raise fetching.httpx.ConnectError("stop here")
+
+    monkeypatch.setattr(fetching.httpx.Client, "stream", stream)
+    with pytest.raises(ImportRefused, match="could not be fetched"):
+        fetch_url("https://example.org:8443/report.pdf#p2", allow_private=False)
+    assert asked == {
+        "url": "https://93.184.216.34:8443/report.pdf",
+        "host": "example.org:8443",
+        "extensions": {"sni_hostname": "example.org"},
+    }
