@@ -177,6 +177,8 @@ class SourceForm(FocusFirstErrorMixin, forms.ModelForm):
         initial = {**proposal.values(), "text": document.text, "original_token": original_token}
         initial["key"] = unique_key(importing.propose_key(proposal))
         origin = f"“{document.filename}”" if document.filename else "pasted text"
+        if getattr(document, "content_type", "") and proposal.url:  # fetched (importing.url)
+            origin = proposal.url
         initial["change_reason"] = f"Imported from {origin}"[:100]
         form = cls(initial=initial, evidence=proposal.evidence)
         # Shown before anything is saved: the sources this document seems to repeat.

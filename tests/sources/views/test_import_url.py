@@ -152,3 +152,24 @@ def test_editing_a_source_asks_nothing_about_duplicates(editor_client):
     SourceFactory(key="copy", text=TEXT)
     form = editor_client.get(reverse("sources:source-edit", args=[source.key])).context["form"]
     assert "not_a_duplicate" not in form.fields
+
+
+def test_the_edit_summary_names_the_address(editor_client, server, allowed):
+    response = editor_client.post(NEW, {"read": "1", "url": f"{server}/notes.txt"})
+    assert response.context["form"].initial["change_reason"] == f"Imported from {server}/notes.txt"
+
+
+def test_what_was_fetched_is_kept_as_the_original(
+    editor_client, server, allowed, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    response = editor_client.post(NEW, {"read": "1", "url": f"{server}/notes.txt"})
+    initial = response.context["form"].initial
+    assert initial["original_token"]
+    data = new_source(
+        text=initial["text"], url=initial["url"], original_token=initial["original_token"]
+    )
+    assert editor_client.post(NEW, data).status_code == 302
+    source = Source.objects.get(key="convoy")
+    with source.original.open("rb") as original:
+        assert original.read() == b"title: Field notes\n\nThe convoy left at dawn on Monday."
