@@ -62,6 +62,7 @@ SITE_ROUTES = {
     "wiki:tag-detail": ("t",),
     "wiki:changes": (),
     "wiki:user-contributions": ("writer",),
+    "wiki:timeline": (),
     "wiki:disputes": (),
     "wiki:claim-rank": ("claim",),
     "wiki:relation-create": ("membership",),

@@ -194,6 +194,17 @@ VISITS = [
     Visit("wiki:entry-detail", ("actors", "open-witness"), team_sees=(SHIELD, "shieldword p. 9")),
     Visit("wiki:entry-detail", ("factions", "open-faction"), team_sees=("shieldword para. 3",)),
     Visit("wiki:entry-history", ("actors", "open-witness"), public=404, team_sees=("LEAK",)),
+    # The timeline: drafts' dates and their passages for the team; the protected passage
+    # withheld from the public (the witness's birth).
+    Visit("wiki:timeline", team_sees=(*HIDDEN[:2], "The Shieldword witness was born")),
+    Visit("wiki:timeline", (), {"zoom": "month", "from": 1950, "to": 1950}, team_sees=HIDDEN[:1]),
+    Visit("wiki:timeline", (), {"tag": "leak-entry-tag"}, team_sees=HIDDEN[:2]),
+    Visit("wiki:timeline", (), {"actor": "open-witness"}, team_sees=("Shieldword witness",)),
+    Visit("wiki:timeline", (), {"faction": "open-faction", "from": 1900}),
+    Visit("wiki:timeline", (), {"actor": "leak-hidden-actor"}, public=404, team_sees=HIDDEN[:1]),
+    Visit(
+        "wiki:timeline", (), {"faction": "leak-hidden-faction"}, public=404, team_sees=HIDDEN[1:2]
+    ),
     Visit("sources:source-list", team_sees=("LEAK hidden report",)),
     *[Visit("sources:source-list", (), {"sort": sort}) for sort in ("title", "-updated", "date")],
     *[Visit("sources:source-list", (), {"page": n}) for n in (2, 3)],
@@ -370,7 +381,11 @@ def test_every_route_has_a_row():
 
 @pytest.mark.parametrize(  # the witness's body and fact (footnotes, markers); the relation
     ("path", "withheld", "markers"),
-    [("/actors/open-witness/", 2, 2), ("/factions/open-faction/", 1, 0)],
+    [
+        ("/actors/open-witness/", 2, 2),
+        ("/factions/open-faction/", 1, 0),
+        ("/timeline/?actor=open-witness", 1, 0),
+    ],
 )
 def test_the_public_sees_a_protected_source_withheld_with_its_grade(
     client, world, path, withheld, markers

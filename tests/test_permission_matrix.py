@@ -186,6 +186,8 @@ MATRIX = [
     get("wiki:tag-detail", ("t",), (200, ANY, 200, 200)),
     get("wiki:entry-list", (A,), (200, ANY, 200, 200)),
     get("wiki:entry-detail", PUBLIC, (200, ANY, 200, 200)),
+    get("wiki:timeline", (), (200, ANY, 200, 200)),
+    get("wiki:timeline", (), (404, 404, 200, 200), "actor=draft", "timeline of a draft"),
     get("sources:source-list", (), (200, ANY, 200, 200)),
     get("sources:source-detail", ("ric",), (200, ANY, 200, 200)),
     get("sources:source-cite-bib", ("ric",), (200, ANY, 200, 200)),

@@ -2,6 +2,7 @@ from django.urls import path, register_converter
 
 from wiki.models import ENTRY_MODEL_BY_SEGMENT
 from wiki.views import curation, disputes, edit, history, pages, relations, search
+from wiki.views.timeline import timeline_view
 
 
 class EntryTypeConverter:
@@ -27,6 +28,7 @@ urlpatterns = [
     path("tags/<str:slug>/", pages.tag_detail, name="tag-detail"),
     path("changes/", history.recent_changes, name="changes"),
     path("users/<str:username>/", history.user_contributions, name="user-contributions"),
+    path("timeline/", timeline_view, name="timeline"),
     path("disputes/", disputes.dispute_list, name="disputes"),
     path("disputes/rank/<int:pk>/", disputes.claim_rank, name="claim-rank"),
     # Relations are edited from the pages they join; <kind> is membership, factionrelation
