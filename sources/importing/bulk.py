@@ -205,6 +205,10 @@ def _plan_export(path: Path, name: str, seen: set[Path]):
     except OSError as error:
         yield Outcome(name, FAILED, f"cannot be read ({error.strerror})")
         return
+    except Exception as error:  # as a document that breaks its reader (_run)
+        logger.exception("Reading the export %s failed", name)
+        yield Outcome(name, FAILED, f"could not be read ({type(error).__name__}: {error})")
+        return
     if not entries:
         yield Outcome(name, SKIPPED, "the export holds no entries")
     for entry in entries:
