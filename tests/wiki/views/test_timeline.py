@@ -267,3 +267,12 @@ def test_query_count_does_not_grow_with_the_items(client, django_assert_num_quer
     with django_assert_num_queries(5):
         response = client.get(TIMELINE, {"faction": "party"})
     assert response.context["timeline"].count == events
+
+
+def test_an_event_with_an_end_is_a_span_and_an_unsourced_date_says_so(client, wiki):
+    EventFactory(title="Long siege", slug="long-siege", start="1998-05", end="1999-02")
+    html = client.get(TIMELINE, {"from": "1998", "to": "1999"}).content.decode()
+    siege = html.split("Long siege</span>", 1)[1].split('<li class="tl-row', 1)[0]
+    assert "May 1998 – February 1999" in siege and 'class="tl-mark tl-mark--span"' in siege
+    assert "No passage states this date." in siege
+    assert html.count('class="tl-grid"') == 1  # the ticks behind the one lane that has items
