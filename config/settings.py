@@ -51,6 +51,11 @@ INSTALLED_APPS = [
     "taggit",
     "csp",
     "axes",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "sources",
     "wiki",
 ]
@@ -229,6 +234,38 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     }
+}
+
+# The read-only JSON API (wiki.api, /api/): JSON only, the team by session or token
+# (Authorization: Token …; manage.py drf_create_token USERNAME), anonymous clients throttled
+# at ATTEST_API_ANON_RATE in the site's cache. The docs' scripts are served from our own static
+# files (drf-spectacular-sidecar), so the Content Security Policy stays as it is.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("ATTEST_API_ANON_RATE", "120/minute")},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Attest API",
+    "DESCRIPTION": "Read-only: every statement with the passages it came from, as W3C Web "
+    "Annotation selectors. The public sees what the site shows it; the team everything.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "EventKind": "wiki.models.Event.Kind",
+        "SourceKind": "sources.models.Source.Kind",
+    },
 }
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from

@@ -45,6 +45,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(accounts)),
     path("sources/", include("sources.urls")),
+    path("api/", include("wiki.api.urls")),
     path("", include("wiki.urls")),
 ]
 

@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
+from rest_framework.authtoken.models import Token
 from simple_history.admin import SimpleHistoryAdmin
 
 from tests.factories import (
@@ -93,6 +94,22 @@ SITE_ROUTES = {
     "sources:source-revision": ("ric", "source_revision"),
     "sources:source-revert": ("ric", "source_revision"),
     "sources:passage-grade": ("ric", "citation"),
+    # The read-only JSON API: DRF exempts its views from the CSRF check; ours are not.
+    "api:api-root": (),
+    "api:schema": (),
+    "api:docs": (),
+    **{f"api:{kind}-list": () for kind in ("actor", "faction", "event", "source", "claim")},
+    **{f"api:{kind}-list": () for kind in ("membership", "factionrelation", "participation")},
+    "api:citation-list": (),
+    "api:actor-detail": ("a",),
+    "api:faction-detail": ("f",),
+    "api:event-detail": ("e",),
+    "api:source-detail": ("ric",),
+    "api:claim-detail": ("claim",),
+    "api:membership-detail": ("membership_id",),
+    "api:factionrelation-detail": (0,),
+    "api:participation-detail": (0,),
+    "api:citation-detail": ("citation",),
     # The admin site's own pages.
     "admin:index": (),
     "admin:login": (),
@@ -167,6 +184,7 @@ def world():
         claim = claim_save(
             claim=Claim(subject=actor, field="born", value=born, evidence=evidence), user=None
         )
+    Token.objects.create(user=UserFactory(username="api-client"))  # the admin's API tokens
     axes = apps.get_app_config("axes")
     for name in ("AccessAttempt", "AccessLog", "AccessFailureLog"):
         fields = {"failures_since_start": 1} if name == "AccessAttempt" else {}

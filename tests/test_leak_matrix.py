@@ -133,6 +133,52 @@ SHIELD = "Shieldword interview"  # the protected source's title; the public sees
 WITHHELD = '<span class="withheld-source">Withheld source</span>'
 GRADED = '<abbr class="grade" title="B: usually reliable; 2: probably true">B2</abbr>'
 
+# The read-only JSON API (wiki.api): the same split as the pages, in every list and record.
+API_DRAFTS = ("LEAK actor body", "LEAK Hidden Faction")
+API_VISITS = [
+    Visit("api:api-root"),
+    Visit("api:schema"),
+    Visit("api:docs"),
+    *[
+        Visit(f"api:{kind}-list", (), query, team_sees=(title,))
+        for kind, title in (("actor", HIDDEN[0]), ("faction", HIDDEN[1]), ("event", HIDDEN[2]))
+        for query in ({}, {"tag": "leak-entry-tag"}, {"page_size": 1})
+    ],
+    # The hidden event has no date: only the actor (born 1950) and the faction are in the years.
+    *[
+        Visit(f"api:{kind}-list", (), {"from": 1900, "to": 2100}, team_sees=seen)
+        for kind, seen in (("actor", HIDDEN[:1]), ("faction", HIDDEN[1:2]), ("event", ()))
+    ],
+    Visit("api:actor-list", (), {"updated_since": "2000-01-01T00:00:00Z"}, team_sees=HIDDEN[:1]),
+    Visit("api:actor-detail", ("open-person",), team_sees=(*API_DRAFTS[1:], "LEAK hidden report")),
+    Visit("api:actor-detail", ("open-witness",), team_sees=(SHIELD, "shieldword p. 9")),
+    Visit("api:actor-detail", ("leak-hidden-actor",), public=404, team_sees=API_DRAFTS[:1]),
+    Visit("api:actor-detail", ("leak-withdrawn",), public=404, team_sees=("LEAK Withdrawn",)),
+    Visit("api:faction-detail", ("open-faction",)),
+    Visit("api:faction-detail", ("leak-hidden-faction",), public=404, team_sees=HIDDEN[1:2]),
+    Visit("api:event-detail", ("open-event",)),
+    Visit("api:event-detail", ("leak-hidden-event",), public=404, team_sees=("LEAK Place",)),
+    *[Visit("api:event-list", (), {"type": kind}) for kind in ("other", "battle")],
+    Visit("api:source-list", team_sees=("LEAK hidden report", SHIELD)),
+    Visit("api:source-list", (), {"tag": "shieldword-tag"}, team_sees=(SHIELD,)),
+    Visit("api:source-list", (), {"from": 2001, "to": 2001}, team_sees=(SHIELD,)),
+    Visit("api:source-detail", ("open-report",)),
+    Visit("api:source-detail", ("leak-hidden-report",), public=404, team_sees=("LEAK hidden",)),
+    Visit("api:source-detail", (leak_world.SHIELD_KEY,), public=404, team_sees=(SHIELD,)),
+    Visit("api:claim-list", team_sees=("The Shieldword witness was born",)),
+    Visit("api:claim-list", (), {"field": "born"}, team_sees=(SHIELD,)),
+    Visit("api:claim-detail", (0,), public=404, team=404),
+    Visit("api:membership-list", team_sees=(HIDDEN[1], "shieldword para. 3")),
+    Visit("api:membership-detail", (0,), public=404, team=404),
+    Visit("api:factionrelation-list", team_sees=HIDDEN[1:2]),
+    Visit("api:factionrelation-detail", ("hr",), public=404, team_sees=HIDDEN[1:2]),
+    Visit("api:participation-list", team_sees=HIDDEN),
+    Visit("api:participation-list", (), {"from": 1000}, team_sees=()),
+    Visit("api:participation-detail", (0,), public=404, team=404),
+    Visit("api:citation-list", team_sees=("LEAK hidden report", SHIELD, "LEAK retracted")),
+    Visit("api:citation-detail", ("xc",), public=404, team_sees=("Shieldword said the envoy",)),
+]
+
 VISITS = [
     Visit("wiki:home", team_sees=("LEAK Withdrawn Actor", "LEAK text summary", "by leak-writer")),
     Visit(
@@ -274,6 +320,7 @@ VISITS = [
     Visit("password_reset_complete", public=404, team=404),
     Visit("admin:index", public=LOGIN, team=LOGIN, outsider=LOGIN),
     Visit("admin:wiki_actor_changelist", public=LOGIN, team=LOGIN, outsider=LOGIN),
+    *API_VISITS,
 ]
 
 ROUTES = sorted({visit.route for visit in VISITS})

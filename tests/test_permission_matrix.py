@@ -257,6 +257,25 @@ MATRIX = [
          label="grade a passage"),
     post("wiki:claim-rank", ("claim",), RANK, (LOGIN, 403, 403, 302), label="rank a value"),
     post("wiki:claim-rank", ("claim",), CHANGE, (LOGIN, ANY, 403, ANY)),
+    # The read-only JSON API: outsiders read what the public reads; nothing is written.
+    get("api:api-root", (), (200, 200, 200, 200)),
+    get("api:schema", (), (200, 200, 200, 200)),
+    get("api:docs", (), (200, 200, 200, 200)),
+    *[get(f"api:{kind}-list", (), (200, 200, 200, 200))
+      for kind in ("actor", "faction", "event", "source", "claim", "membership",
+                   "factionrelation", "participation", "citation")],
+    get("api:actor-detail", ("public",), (200, 200, 200, 200)),
+    get("api:actor-detail", ("draft",), (404, 404, 200, 200), label="api draft"),
+    get("api:faction-detail", ("party",), (200, 200, 200, 200)),
+    get("api:event-detail", ("nothing",), (404, 404, 404, 404)),
+    get("api:source-detail", ("ric",), (200, 200, 200, 200)),
+    get("api:claim-detail", ("claim",), (404, 404, 200, 200), label="api claim of a draft"),
+    get("api:membership-detail", ("m",), (200, 200, 200, 200)),
+    get("api:factionrelation-detail", (0,), (404, 404, 404, 404)),
+    get("api:participation-detail", (0,), (404, 404, 404, 404)),
+    get("api:citation-detail", ("cid",), (200, 200, 200, 200)),
+    post("api:actor-list", (), CHANGE, (405, 405, 405, 405), label="api write"),
+    post("api:actor-detail", PUBLIC[1:], CHANGE, (405, 405, 405, 405), label="api write one"),
 ]  # fmt: skip
 
 CASES = [
@@ -294,7 +313,7 @@ def test_every_route_is_in_the_matrix():
     resolver = get_resolver()
     named = {
         f"{namespace}:{name}"
-        for namespace in ("wiki", "sources")
+        for namespace in ("wiki", "sources", "api")
         for name in resolver.namespace_dict[namespace][1].reverse_dict
         if isinstance(name, str)
     }
