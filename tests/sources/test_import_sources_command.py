@@ -55,7 +55,7 @@ def test_anything_that_fails_exits_1_and_is_named_with_its_reason(tmp_path):
     assert status == 1
     assert "failed Exported Items.bib › nofile2001: no attached file" in out.splitlines()
     assert "failed Exported Items.json › ZZZZ9999: no attached file" in out.splitlines()
-    assert out.splitlines()[-1] == "2 imported, 0 skipped, 3 failed."
+    assert out.splitlines()[-1] == "3 imported, 0 skipped, 3 failed."
     assert "3 documents could not be imported" in err
 
 

@@ -102,6 +102,11 @@ PDF_PAGES = [
     ["The prisoners were held at Qala-i Jangi.", "A revolt there lasted three days."],
 ]
 
+ENTRY_PDF_PAGES = [
+    ["The fort of Qala-i Jangi lies west of Mazar-e Sharif.", "It held several hundred men."],
+    ["The uprising began on the morning of the 25th.", "Air strikes followed that evening."],
+]
+
 
 def folder_of_documents(folder) -> None:
     """A folder of every kind of document, one of them nested, and a file Attest cannot read."""
@@ -135,6 +140,12 @@ BIBTEX = r"""
   langid = {english},
   url = {https://www.hrw.org/reports/1999/afghanistan},
   file = {Full Text:files/12/Pul-e Khumri.txt:text/plain;Snapshot:files/13/snap.jpg:image/jpeg}
+}
+@report{unama2001,
+  title = {The Prisoners of Qala-i Jangi},
+  institution = {UNAMA},
+  date = {2001-12},
+  file = {Full Text PDF:files/14/qala-i-jangi.pdf:application/pdf}
 }
 @article{nofile2001,
   title = {A Review Without Its Text},
@@ -180,6 +191,7 @@ def zotero_exports(folder) -> None:
             "Exported Items.bib": BIBTEX,
             "files/12/Pul-e Khumri.txt": ENTRY_TEXT,
             "files/13/snap.jpg": b"\xff\xd8\xff\xe0",
+            "files/14/qala-i-jangi.pdf": make_pdf(ENTRY_PDF_PAGES),
         },
     )
     write(
@@ -364,6 +376,19 @@ def test_a_bibtex_export_brings_its_metadata_and_the_text_of_its_attached_file(t
     )
 
 
+def test_an_entry_s_pdf_keeps_its_pages(tmp_path):
+    zotero_exports(tmp_path)
+    found = by_status(import_sources([tmp_path / "bibtex"]))
+    source = Source.objects.get(key=found[IMPORTED]["Exported Items.bib › unama2001"])
+    assert (source.title, source.publisher, source.published, source.kind) == (
+        "The Prisoners of Qala-i Jangi",
+        "UNAMA",
+        "2001-12",
+        "report",
+    )
+    assert len(source.page_starts) == 2 and source.original.name.endswith(".pdf")
+
+
 def test_an_entry_without_its_file_fails_and_is_not_imported_empty(tmp_path):
     zotero_exports(tmp_path)
     found = by_status(import_sources([tmp_path / "bibtex"]))
@@ -371,7 +396,7 @@ def test_an_entry_without_its_file_fails_and_is_not_imported_empty(tmp_path):
         "Exported Items.bib › nofile2001": "no attached file",
         "Exported Items.bib › moved2002": "attached file not found: gone.txt",
     }
-    assert Source.objects.count() == 1  # the files/ folder is the export's, not documents
+    assert Source.objects.count() == 2  # the files/ folder is the export's, not documents
 
 
 def test_a_csl_json_export_finds_each_item_s_file_in_the_files_folder(tmp_path):
@@ -408,7 +433,10 @@ def test_an_entry_that_cannot_be_read_fails_and_the_others_are_imported(tmp_path
     bib.write_text(bib.read_text() + "\n@article{broken2003, title = {Unclosed\n")
     found = by_status(import_sources([bib]))
     assert found[FAILED]["Exported Items.bib › broken2003"].startswith("cannot be read as BibTeX")
-    assert list(found[IMPORTED]) == ["Exported Items.bib › hrw1999"]
+    assert list(found[IMPORTED]) == [
+        "Exported Items.bib › hrw1999",
+        "Exported Items.bib › unama2001",
+    ]
 
 
 def test_an_export_never_reads_a_file_outside_its_folder(tmp_path):
