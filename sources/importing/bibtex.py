@@ -70,6 +70,9 @@ def _bibtex_entry(entry, folder: Path) -> ExportEntry:
         return next((latex_text(fields[n]) for n in names if fields.get(n, "").strip()), "")
 
     doi = value("doi")
+    kind = BIBTEX_KINDS.get(entry.entry_type.lower(), "other")
+    # A report's number is its symbol; an article's is the journal's issue.
+    symbol = value("number") if kind == "report" else ""
     proposal = Proposal(
         title=clean(value("title"), "title"),
         authors=clean(bibtex_authors(fields.get("author", "")), "authors"),
@@ -79,10 +82,10 @@ def _bibtex_entry(entry, folder: Path) -> ExportEntry:
         ),
         published=bibtex_date(value("date"), value("year"), value("month"), value("day")),
         url=web_url(value("url"), doi),
-        document_symbol=clean(value("number") or doi, "document_symbol"),
+        document_symbol=clean(symbol or doi, "document_symbol"),
         accessed=day_of(bibtex_date(value("urldate"), "", "", "")),
         language=language_code(value("langid", "language")),
-        kind=BIBTEX_KINDS.get(entry.entry_type.lower(), "other"),
+        kind=kind,
     )
     found, missing = _bibtex_files(fields.get("file", ""), folder)
     return ExportEntry(entry.key, proposal, found, missing)

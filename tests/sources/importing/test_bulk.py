@@ -6,11 +6,18 @@ import http.server
 import io
 import json
 import threading
+from pathlib import Path
 
 import pytest
 
 from sources.importing import bulk
-from sources.importing.bibtex import bibtex_authors, bibtex_date, bibtex_files, latex_text
+from sources.importing.bibtex import (
+    bibtex_authors,
+    bibtex_date,
+    bibtex_files,
+    latex_text,
+    read_bibtex,
+)
 from sources.importing.bulk import FAILED, IMPORTED, SKIPPED, import_sources
 from sources.importing.duplicates import reset_index
 from sources.importing.formats import read_upload
@@ -550,6 +557,16 @@ def test_bibtex_date(date, year, month, day, edtf):
 )
 def test_bibtex_files(value, paths):
     assert bibtex_files(value) == paths
+
+
+def test_an_article_s_number_is_its_issue_and_its_doi_names_it():
+    text = "@article{a, title={T}, journal={J}, number={3}, doi={10.1000/xyz}}"
+    (entry,) = read_bibtex(text, folder=Path("."))
+    assert (entry.proposal.document_symbol, entry.proposal.url, entry.proposal.kind) == (
+        "10.1000/xyz",
+        "https://doi.org/10.1000/xyz",
+        "article",
+    )
 
 
 @pytest.mark.parametrize(
