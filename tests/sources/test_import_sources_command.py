@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 
 from sources.importing.duplicates import reset_index
 from sources.models import Source
-from tests.sources.importing.test_bulk import folder_of_documents, write, zotero_exports
+from tests.sources.importing.bulk_files import folder_of_documents, write, zotero_exports
 
 pytestmark = pytest.mark.django_db
 
