@@ -116,3 +116,10 @@ def test_the_viewer_offers_delete_to_curators_only(client):
     assert link not in client.get(source.get_absolute_url()).content.decode()
     client.force_login(curator())
     assert link in client.get(source.get_absolute_url()).content.decode()
+
+
+def test_the_public_no_longer_finds_a_deleted_source(client):
+    source = SourceFactory(key="ric")
+    assert client.get(source.get_absolute_url()).status_code == 200  # cached for the public
+    source_delete(source=source, user=curator(), change_reason="Withdrawn")
+    assert client.get(source.get_absolute_url()).status_code == 404
