@@ -9,6 +9,11 @@ from sources.models import Citation, Source
 from wiki.models import Event, Rank
 
 
+@extend_schema_field({"type": "boolean", "enum": [True]})
+class WithheldField(serializers.BooleanField):
+    """true: a protected source's passage, of which only the grade is given."""
+
+
 class QuoteSelectorSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["TextQuoteSelector"])
     exact = serializers.CharField()
@@ -24,7 +29,10 @@ class PositionSelectorSerializer(serializers.Serializer):
 
 SELECTOR = PolymorphicProxySerializer(
     component_name="Selector",
-    serializers=[QuoteSelectorSerializer, PositionSelectorSerializer],
+    serializers={
+        "TextQuoteSelector": QuoteSelectorSerializer,
+        "TextPositionSelector": PositionSelectorSerializer,
+    },
     resource_type_field_name="type",
 )
 
@@ -41,7 +49,7 @@ class PassageSerializer(serializers.Serializer):
     """A cited passage: where it stands in its source (W3C Web Annotation selectors) and how
     it is graded ("B2": the source's reliability, the passage's credibility)."""
 
-    withheld = serializers.BooleanField()
+    withheld = serializers.BooleanField(help_text="false: the passage is given whole.")
     grade = serializers.CharField(allow_null=True)
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=Citation.Status.choices)
@@ -55,7 +63,7 @@ class PassageSerializer(serializers.Serializer):
 class WithheldSerializer(serializers.Serializer):
     """A passage of a protected source, as the public sees it: that it is withheld, its grade."""
 
-    withheld = serializers.BooleanField()
+    withheld = WithheldField()
     grade = serializers.CharField(allow_null=True)
 
 
