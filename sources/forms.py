@@ -11,7 +11,7 @@ from taggit.models import Tag
 
 from sources import importing
 from sources.common.models import format_tags
-from sources.importing.duplicates import find_duplicates
+from sources.importing.duplicates import find_duplicates, normalise_url
 from sources.importing.keys import distinct_key
 from sources.models import Source
 from sources.services import protection_errors
@@ -150,9 +150,13 @@ class SourceForm(FocusFirstErrorMixin, forms.ModelForm):
         self.current_revision = current_revision
         self.evidence = evidence or {}
         self.conflict = None
-        self.duplicates = []  # sources a new one seems to repeat (find_duplicates)
+        self.duplicates = []  # sources this one seems to repeat (find_duplicates)
         if not self.instance.pk:
-            self._ask_kind_and_duplicates(kwargs.get("initial") or {})
+            self._ask_kind(kwargs.get("initial") or {})
+        # Ticked once the form has shown the sources this one seems to repeat.
+        self.fields["not_a_duplicate"] = forms.BooleanField(
+            label="Save anyway: this is a different document", required=False
+        )
         if self.instance.pk:
             self.fields["key"].disabled = True
             self.fields["key"].help_text = "Fixed: pages cite the source by its key."
@@ -185,21 +189,21 @@ class SourceForm(FocusFirstErrorMixin, forms.ModelForm):
         form.duplicates = find_duplicates(text=document.text, url=proposal.url)
         return form
 
-    def _ask_kind_and_duplicates(self, initial: dict) -> None:
+    def _ask_kind(self, initial: dict) -> None:
         # The kind is asked, not assumed: the model's default ("report") is no evidence.
         self.fields["kind"].choices = [("", "Choose a kind…"), *Source.Kind.choices]
         self.initial["kind"] = initial.get("kind", "")
-        # Ticked once the form has shown the sources this one seems to repeat.
-        self.fields["not_a_duplicate"] = forms.BooleanField(
-            label="Save anyway: this is a different document", required=False
-        )
 
     def _check_duplicates(self, cleaned) -> None:
-        """A new source that repeats one in the archive waits until the editor says it is
-        another document."""
-        self.duplicates = find_duplicates(
-            text=cleaned.get("text") or "", url=cleaned.get("url") or ""
-        )
+        """A new source, or an edit giving a source another text or URL, that repeats one in
+        the archive waits until the editor says it is another document."""
+        text, url = cleaned.get("text") or "", cleaned.get("url") or ""
+        if self.instance.pk:  # an edit asks only about what it changes
+            text = "" if text == self.instance.text else text
+            url = "" if normalise_url(url) == normalise_url(self.instance.url) else url
+            if not text and not url:
+                return
+        self.duplicates = find_duplicates(text=text, url=url, exclude_pk=self.instance.pk)
         if self.duplicates and not cleaned.get("not_a_duplicate"):
             first = self.duplicates[0]
             self.add_error(

@@ -147,11 +147,27 @@ def test_a_new_document_is_saved_without_a_question(editor_client):
     assert editor_client.post(NEW, new_source()).status_code == 302
 
 
-def test_editing_a_source_asks_nothing_about_duplicates(editor_client):
-    source = SourceFactory(key="convoy", text=TEXT)
-    SourceFactory(key="copy", text=TEXT)
-    form = editor_client.get(reverse("sources:source-edit", args=[source.key])).context["form"]
-    assert "not_a_duplicate" not in form.fields
+def test_an_edit_that_keeps_text_and_url_asks_nothing(editor_client):
+    source = SourceFactory(key="convoy", text=TEXT, url="https://example.org/a")
+    SourceFactory(key="copy", text=TEXT, url="https://example.org/a")
+    data = new_source(key="convoy", title="Renamed", url="https://example.org/a/")
+    response = editor_client.post(reverse("sources:source-edit", args=[source.key]), data)
+    assert response.status_code == 302
+
+
+def test_an_edit_giving_another_source_s_text_asks_first(editor_client):
+    source = SourceFactory(key="convoy", text="A text of its own, nothing like the other.")
+    SourceFactory(key="copy", title="The copy", text=TEXT)
+    url = reverse("sources:source-edit", args=[source.key])
+    response = editor_client.post(url, new_source(key="convoy"))
+    assert response.status_code == 200
+    assert (
+        "This looks like “The copy” (copy): same text"
+        in (response.context["form"].errors["not_a_duplicate"][0])
+    )
+    assert (
+        editor_client.post(url, new_source(key="convoy", not_a_duplicate="on")).status_code == 302
+    )
 
 
 def test_the_edit_summary_names_the_address(editor_client, server, allowed):
