@@ -4,7 +4,9 @@ server error and that every documented response has the shape the schema gives i
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -21,7 +23,15 @@ CHECKS = [not_a_server_error, response_schema_conformance, content_type_conforma
 def api_schema(world, monkeypatch):
     """The schema as the API serves it, over the wiki of conftest.world; unthrottled."""
     monkeypatch.setattr(PublicThrottle, "THROTTLE_RATES", {"anon": "100000/minute"})
-    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+    # As Django's test client does: the test's transaction holds the connection, which the end
+    # of a request would otherwise close.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
 
 
 def test_the_api_answers_as_its_schema_says(api_schema):
