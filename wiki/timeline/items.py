@@ -66,6 +66,7 @@ class Item:
     passages: list[Reference] = field(default_factory=list)
     unsourced: bool = False  # a value of its date cites no passage
     disputed: bool = False  # its sources disagree
+    open_end: bool = False  # an open interval ("1994/.."): it may run on to the axis' end
     bar: layout.Bar | None = None  # set once the axis is known
 
     @property
@@ -204,17 +205,19 @@ def _event_item(event: Event, claims: dict, team: bool) -> Item:
     )
     passages, unsourced = _passages([*starts, *ends], team)
     earliest = event.start_earliest or event.end_earliest
+    latest = [day for day in (event.start_latest, event.end_latest) if day]
     return Item(
         EVENTS,
         event,
         "",
         event.when,
         earliest,
-        max((day for day in (event.start_latest, event.end_latest) if day), default=earliest),
+        max(latest, default=earliest),
         layout.shape(event.start, event.end),
         passages,
         unsourced,
         values.is_disputed("start", starts) or values.is_disputed("end", ends),
+        open_end=not latest,
     )
 
 
@@ -224,6 +227,7 @@ def _fact_items(entry, claims: dict, team: bool) -> list[Item]:
         earliest = getattr(entry, f"{name}_earliest")
         if earliest is None:
             continue
+        latest = getattr(entry, f"{name}_latest")
         value = getattr(entry, name)
         fact_claims = claims.get((type(entry), entry.pk, name), [])
         passages, unsourced = _passages(fact_claims, team)
@@ -234,11 +238,12 @@ def _fact_items(entry, claims: dict, team: bool) -> list[Item]:
                 FACT_WORDS[name],
                 date_display(value),
                 earliest,
-                getattr(entry, f"{name}_latest") or earliest,
+                latest or earliest,
                 layout.shape(value),
                 passages,
                 unsourced,
                 values.is_disputed(name, fact_claims),
+                open_end=latest is None,
             )
         )
     return items

@@ -50,7 +50,8 @@ def timeline(user, filters: Filters, zoom: str = "") -> Timeline:
     axis = layout.frame(first, last, zoom, from_year=filters.from_year, to_year=filters.to_year)
     shown = [item for item in found.items if axis.overlaps(item.earliest, item.latest)]
     for item in shown:
-        item.bar = layout.bar(axis, item.earliest, item.latest, item.shape)
+        latest = max(item.latest, axis.last) if item.open_end else item.latest
+        item.bar = layout.bar(axis, item.earliest, latest, item.shape)
     lanes = [
         Lane(name, title, [item for item in shown if item.lane == name]) for name, title in LANES
     ]

@@ -276,3 +276,15 @@ def test_an_event_with_an_end_is_a_span_and_an_unsourced_date_says_so(client, wi
     assert "May 1998 – February 1999" in siege and 'class="tl-mark tl-mark--span"' in siege
     assert "No passage states this date." in siege
     assert html.count('class="tl-grid"') == 1  # the ticks behind the one lane that has items
+
+
+def test_an_open_ended_date_runs_on_to_the_end_of_the_axis(client, wiki):
+    FactionFactory(title="Resistance", slug="resistance", founded="1994/..")
+    items = {i.entry.title: i for lane in lanes_of(client.get(TIMELINE)) for i in lane.items}
+    resistance = items["Resistance"]
+    assert resistance.shape == "range" and resistance.bar.end == 100.0
+    assert resistance.bar.x < items["Siege of Taloqan"].bar.x
+
+
+def lanes_of(response):
+    return response.context["timeline"].lanes
