@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import ActorFactory, EventFactory
+from tests.factories import ActorFactory, EventFactory, SourceFactory
 from wiki.api.views import PublicThrottle
 from wiki.models import Actor
 
@@ -48,6 +48,26 @@ def test_events_filter_by_type(client):
     EventFactory(slug="battle", kind="battle"), EventFactory(slug="truce", kind="agreement")
     assert slugs(client.get("/api/events/?type=agreement")) == ["truce"]
     assert client.get("/api/events/?type=picnic").status_code == 400
+
+
+def test_sources_filter_by_kind_and_year_published(client):
+    SourceFactory(key="news-2001", kind="news", published="2001-05")
+    SourceFactory(key="report-1999", kind="report", published="1999")
+    keys = [s["key"] for s in client.get("/api/sources/?type=news").json()["results"]]
+    assert keys == ["news-2001"]
+    keys = [s["key"] for s in client.get("/api/sources/?from=1998&to=2000").json()["results"]]
+    assert keys == ["report-1999"]
+
+
+def test_relations_filter_by_years(client, world):
+    found = client.get("/api/relations/memberships/?from=1990&to=1995").json()["results"]
+    assert [m["id"] for m in found] == [world["membership"].pk]
+    assert client.get("/api/relations/memberships/?to=1980").json()["results"] == []
+
+
+def test_claims_filter_by_field(client, world):
+    fields = {c["field"] for c in client.get("/api/claims/?field=born").json()["results"]}
+    assert fields == {"born"}
 
 
 def test_updated_since(client):

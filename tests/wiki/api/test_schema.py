@@ -34,7 +34,8 @@ def api_schema(world, monkeypatch):
             signal.connect(close_old_connections)
 
 
-def test_the_api_answers_as_its_schema_says(api_schema):
+def run(api_schema, headers=None) -> None:
+    """A bounded number of generated requests per operation, each response checked."""
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert len(operations) == 18  # a list and a record of each of the nine resources
     for operation in operations:
@@ -48,6 +49,14 @@ def test_the_api_answers_as_its_schema_says(api_schema):
             suppress_health_check=list(HealthCheck),
         )
         def answers(case):
-            case.validate_response(case.call(), checks=CHECKS)
+            case.validate_response(case.call(headers=headers), checks=CHECKS)
 
         answers()
+
+
+def test_the_api_answers_the_public_as_its_schema_says(api_schema):
+    run(api_schema)
+
+
+def test_the_api_answers_the_team_as_its_schema_says(api_schema, token):
+    run(api_schema, headers={"Authorization": f"Token {token}"})
