@@ -227,7 +227,8 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
         ("latin.txt", "Mas'ud, Café".encode("latin-1"), "is not UTF-8 text"),
         ("picture.txt", PNG, "is a PNG file (image/png), not text"),
         ("data.txt", b"abc\x00\x00def", "holds binary data"),
-        ("report.pdf", b"%PDF-1.4 ...", "upload a .txt, .md or .html file"),
+        ("report.pdf", b"%PDF-1.4 ...", "could not be read as a PDF"),
+        ("report.doc", b"\xd0\xcf\x11\xe0", "upload a .txt, .md, .html, .pdf or .docx file"),
     ],
 )
 def test_an_unreadable_upload_is_refused_next_to_the_file_field(
