@@ -249,6 +249,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("ATTEST_API_ANON_RATE", "120/minute")},
+    # Whose address a client is: the proxies' X-Forwarded-For only behind the proxies we run
+    # (as for login throttling), else the connection's, so that a made-up header evades nothing.
+    "NUM_PROXIES": (
+        int(os.environ.get("AXES_PROXY_COUNT", "1")) if env_flag("SECURE_PROXY_SSL_HEADER") else 0
+    ),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

@@ -110,6 +110,14 @@ def test_anonymous_clients_are_throttled_the_team_is_not(client, team_client, mo
     assert [team_client.get("/api/actors/").status_code for _ in range(4)] == [200] * 4
 
 
+def test_a_made_up_forwarded_address_does_not_reset_the_count(client, monkeypatch):
+    monkeypatch.setattr(PublicThrottle, "THROTTLE_RATES", {"anon": "2/minute"})
+    statuses = [
+        client.get("/api/actors/", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code for n in range(3)
+    ]
+    assert statuses == [200, 200, 429]
+
+
 def test_the_docs_and_the_schema_are_served_from_our_own_files(client):
     schema = client.get("/api/schema/?format=json")
     assert schema.status_code == 200 and "/api/actors/{slug}/" in schema.json()["paths"]
