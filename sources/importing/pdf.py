@@ -46,8 +46,10 @@ _PYPDF_LIMITS = {
 # that must repeat one.
 EDGE_LINES = 2
 REPEATED_SHARE = 0.5
+# A page number in roman numerals, as front matter has them ("iv"), and not a word ("did").
+_ROMAN = r"(?=[ivxlcdm])m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
 _PAGE_NUMBER = re.compile(
-    r"(?:page|p\.|pg\.?)?\s*[-–—(\[]?\s*(?:\d{1,5}|[ivxlcdm]{1,8})\s*[-–—)\]]?"
+    r"(?:page|p\.|pg\.?)?\s*[-–—(\[]?\s*(?:\d{1,5}|" + _ROMAN + r")\s*[-–—)\]]?"
     r"(?:\s*(?:of|/)\s*\d{1,5})?",
     re.I,
 )

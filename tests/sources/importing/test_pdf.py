@@ -58,6 +58,8 @@ def test_a_sentence_across_the_page_break_is_found_and_spans_both_pages():
         ([["Title", "Text.", "", "7"]], [["Title", "Text."]]),
         # Roman page numbers in front matter.
         ([["Preface.", "iv"], ["More.", "v"]], [["Preface."], ["More."]]),
+        # A word of roman letters is not a page number.
+        ([["Text.", "Did"]], [["Text.", "Did"]]),
         # A number inside the text stays.
         ([["One.", "1999", "Two."]], [["One.", "1999", "Two."]]),
     ],
