@@ -12,6 +12,7 @@ from sources.common.public_cache import cache_public_page
 from wiki import duplicates, names, selectors
 from wiki.claims.disputes import dispute_link
 from wiki.claims.reading import page_facts
+from wiki.graph import membership_chart
 from wiki.markup.rendering import group_by_source, page_body, what_links_here
 from wiki.models import ENTRY_MODELS, Name
 from wiki.views import loading
@@ -78,6 +79,7 @@ def entry_detail(request, model, slug):
         "is_team": is_team(request.user),
         "dispute_link": dispute_link(entry, request.user) if is_team(request.user) else None,
     }
+    context["membership_chart"] = membership_chart(entry, context["sections"])
     return render(request, "wiki/entry_detail.html", context)
 
 
