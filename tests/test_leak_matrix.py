@@ -186,6 +186,31 @@ API_VISITS = [
     Visit("api:citation-detail", ("xc",), public=404, team_sees=("Shieldword said the envoy",)),
 ]
 
+# Exports and feeds (wiki.exports): the team's CSV and JSON-LD hold drafts and every passage;
+# the public's what the pages show. Feeds and the sitemap are the public's for everyone.
+EXPORT_VISITS = [
+    Visit("wiki:exports"),
+    Visit("wiki:export-csv", ("actors",), team_sees=(HIDDEN[0], "shieldword p. 9: “Shieldword")),
+    Visit("wiki:export-csv", ("factions",), team_sees=HIDDEN[1:2]),
+    Visit("wiki:export-csv", ("events",), team_sees=("LEAK Place",)),
+    Visit("wiki:export-csv", ("sources",), team_sees=("LEAK hidden report", SHIELD)),
+    Visit(
+        "wiki:export-csv", ("relations",), team_sees=("leak-hidden-faction", "shieldword para. 3")
+    ),
+    Visit("wiki:export-csv", ("leak",), public=404, team=404),
+    Visit("wiki:export-jsonld", team_sees=(*HIDDEN, SHIELD, "The Shieldword witness was born")),
+    Visit("wiki:changes-feed"),
+    Visit("wiki:sitemap"),
+    Visit("wiki:entry-cite-bib", ("actors", "open-witness"), team_sees=(leak_world.SHIELD_KEY,)),
+    Visit("wiki:entry-cite-ris", ("actors", "open-person"), team_sees=("LEAK hidden report",)),
+    Visit("wiki:entry-cite-json", ("factions", "open-faction"), team_sees=(SHIELD,)),
+    Visit("wiki:entry-cite-bib", ("actors", "leak-hidden-actor"), public=404, team_sees=("LEAK",)),
+    Visit("wiki:entry-changes-feed", ("actors", "open-person")),
+    Visit("wiki:entry-changes-feed", ("actors", "open-witness")),
+    Visit("wiki:entry-changes-feed", ("actors", "leak-hidden-actor"), public=404, team=404),
+    Visit("wiki:entry-changes-feed", ("actors", "leak-withdrawn"), public=404, team=404),
+]
+
 VISITS = [
     Visit("wiki:home", team_sees=("LEAK Withdrawn Actor", "LEAK text summary", "by leak-writer")),
     Visit(
@@ -342,6 +367,7 @@ VISITS = [
     Visit("admin:index", public=LOGIN, team=LOGIN, outsider=LOGIN),
     Visit("admin:wiki_actor_changelist", public=LOGIN, team=LOGIN, outsider=LOGIN),
     *API_VISITS,
+    *EXPORT_VISITS,
 ]
 
 ROUTES = sorted({visit.route for visit in VISITS})
@@ -486,3 +512,20 @@ def test_links_to_unpublished_pages_are_links_for_the_team(client, world):
     assert re.search(r'<a href="/actors/leak-hidden-actor/"[^>]*>Secret Name</a>', html)
     links_here = html.split("What links here", 1)[1]
     assert '<a href="/actors/leak-hidden-actor/">LEAK Hidden Actor</a>' in links_here
+
+
+def test_the_public_api_gives_a_protected_passage_only_as_withheld_with_its_grade(client, world):
+    witness = client.get("/api/actors/open-witness/").json()
+    assert witness["citations"] == [{"withheld": True, "grade": "B2"}]
+    assert witness["facts"][0]["citations"] == [{"withheld": True, "grade": "B2"}]
+    memberships = client.get("/api/relations/memberships/").json()["results"]
+    cited = [m["citations"] for m in memberships if m["actor"]["slug"] == "open-witness"]
+    assert cited == [[{"withheld": True, "grade": "B2"}]]
+
+
+def test_the_team_api_gives_a_protected_passage_whole(client, world):
+    client.force_login(editor("viewer"))
+    witness = client.get("/api/actors/open-witness/").json()
+    passage = witness["citations"][0]
+    assert passage["source"]["key"] == leak_world.SHIELD_KEY and passage["grade"] == "B2"
+    assert passage["locator"] == "shieldword p. 9" and passage["selector"]
