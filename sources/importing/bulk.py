@@ -23,7 +23,8 @@ from django.core.files.base import ContentFile
 from sources.importing.documents import ImportedDocument, ImportRefused
 from sources.importing.duplicates import find_duplicates, normalise_url
 from sources.importing.formats import FORMATS, accepted, read_upload, too_large
-from sources.importing.metadata import Proposal, propose_key
+from sources.importing.keys import distinct_key, propose_key
+from sources.importing.metadata import Proposal
 from sources.importing.zotero import (
     EXPORT_SUFFIXES,
     FILES_FOLDER,
@@ -293,7 +294,6 @@ def _repeats(*, text: str, url: str):
 def _save(
     document: ImportedDocument, proposal: Proposal, *, name: str, origin: str, original, user
 ) -> Outcome:
-    from sources.forms import unique_key
     from sources.models import Source
     from sources.services import source_save
 
@@ -306,7 +306,7 @@ def _save(
     # Nobody is asked here: a kind the document does not state is "other", never assumed.
     values.setdefault("kind", Source.Kind.OTHER)
     source = Source(**values, text=document.text, is_public=False)
-    source.key = unique_key(propose_key(proposal))
+    source.key = _distinct_key(propose_key(proposal))
     source.page_starts = list(document.page_starts)
     if original is not None:
         source.original = ContentFile(original, name=_original_name(document.filename or name))
@@ -317,6 +317,14 @@ def _save(
     except ValidationError as error:
         return Outcome(name, FAILED, _invalid(error))
     return Outcome(name, IMPORTED, key=source.key)
+
+
+def _distinct_key(base: str) -> str:
+    """The key proposed, or base-2, base-3… whichever no source holds yet: one query."""
+    from sources.models import Source
+
+    taken = Source.objects.filter(key__startswith=base).values_list("key", flat=True)
+    return distinct_key(base, set(taken))
 
 
 def _title(document: ImportedDocument, name: str) -> str:
