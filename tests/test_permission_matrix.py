@@ -198,6 +198,18 @@ MATRIX = [
     get("sources:source-cite-bib", ("ric",), (200, ANY, 200, 200)),
     get("sources:source-cite-ris", ("ric",), (200, ANY, 200, 200)),
     get("sources:source-cite-json", ("ric",), (200, ANY, 200, 200)),
+    # Exports and feeds (wiki.exports): for everyone, holding what the reader may see.
+    get("wiki:exports", (), (200, ANY, 200, 200)),
+    get("wiki:export-csv", (A,), (200, ANY, 200, 200)),
+    get("wiki:export-csv", ("nothing",), (404, 404, 404, 404), label="export of no table"),
+    get("wiki:export-jsonld", (), (200, ANY, 200, 200)),
+    get("wiki:changes-feed", (), (200, ANY, 200, 200)),
+    get("wiki:sitemap", (), (200, ANY, 200, 200)),
+    *[get(f"wiki:entry-cite-{fmt}", PUBLIC, (200, ANY, 200, 200)) for fmt in ("bib", "ris")],
+    get("wiki:entry-cite-json", PUBLIC, (200, ANY, 200, 200)),
+    get("wiki:entry-cite-bib", DRAFT, (404, 404, 200, 200), label="bibliography of a draft"),
+    get("wiki:entry-changes-feed", PUBLIC, (200, ANY, 200, 200)),
+    get("wiki:entry-changes-feed", DRAFT, (404, 404, 404, 404), label="feed of a draft"),
     # The team's own pages: history names editors.
     get("wiki:changes", (), (404, ANY, 200, 200)),
     get("wiki:user-contributions", ("writer",), (404, ANY, 200, 200)),
@@ -280,6 +292,7 @@ MATRIX = [
     get("api:participation-detail", (0,), (404, 404, 404, 404)),
     get("api:citation-detail", ("cid",), (200, 200, 200, 200)),
     post("api:actor-list", (), CHANGE, (405, 405, 405, 405), label="api write"),
+    post("wiki:export-csv", (A,), CHANGE, (405, 405, 405, 405), label="export write"),
     post("api:actor-detail", PUBLIC[1:], CHANGE, (405, 405, 405, 405), label="api write one"),
 ]  # fmt: skip
 
