@@ -31,7 +31,8 @@ def test_the_index_lists_every_export(client, world):
     html = client.get("/export/").content.decode()
     for name in TABLES:
         assert f'href="/export/{name}.csv"' in html
-    for href in ("/export/wiki.jsonld", "/feeds/changes.atom", "/sitemap.xml"):
+    exports = ("/export/wiki.jsonld", "/export/graph.gexf", "/export/graph.graphml")
+    for href in (*exports, "/feeds/changes.atom", "/sitemap.xml"):
         assert f'href="{href}"' in html
     assert "cite.bib" in html
 
