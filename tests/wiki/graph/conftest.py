@@ -50,9 +50,7 @@ def world():
         return f'[@corpus "{PASSAGES[name]}"]'
 
     leader = save(
-        Membership(
-            actor=massoud, faction=jamiat, role="leader", start="1978~", end="2001-09-09"
-        ),
+        Membership(actor=massoud, faction=jamiat, role="leader", start="1978~", end="2001-09-09"),
         cite("leader"),
     )
     founder = save(
