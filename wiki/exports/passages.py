@@ -9,8 +9,10 @@ source's not at all.
 from collections import defaultdict
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Prefetch
 
 from sources.common.permissions import is_team
+from wiki.api import visibility
 from wiki.api.passages import citation_uses
 from wiki.models import Claim
 
@@ -49,4 +51,15 @@ def claims_by_object(model, rows, user) -> dict[int, list]:
     found = defaultdict(list)
     for claim in claims.with_evidence(citation_uses(user)):
         found[claim.object_id].append(claim)
+    return found
+
+
+def relations_by_end(model, end: str, rows, user) -> dict[int, list]:
+    """The relations of `model` whose `end` is one of these entries and whose every end the
+    reader may see, each with its uses (relation.uses), by entry id: two queries."""
+    uses = Prefetch("citation_uses", queryset=citation_uses(user), to_attr="uses")
+    relations = visibility.relations(model, user).filter(**{f"{end}__in": [r.pk for r in rows]})
+    found = defaultdict(list)
+    for relation in relations.prefetch_related(uses).order_by("pk"):
+        found[getattr(relation, f"{end}_id")].append(relation)
     return found

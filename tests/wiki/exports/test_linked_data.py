@@ -63,3 +63,24 @@ def test_the_team_sees_drafts_and_every_source(team_client, world):
     born = nodes["commander"]["subjectOf"][0]["citation"][0]
     assert born["isPartOf"]["identifier"] == "secretword"
     assert born["text"] == "the commander was born in 1953"
+
+
+def test_relations_are_roles_with_their_passages(client, world):
+    nodes = graph(client)
+    (membership,) = nodes["commander"]["memberOf"]
+    assert membership["@type"] == "Role" and membership["roleName"] == "member"
+    assert membership["memberOf"]["@id"] == "http://testserver/factions/coalition/"
+    assert membership["startDate"] == "1992"
+    assert [q.get("text") for q in membership["citation"]] == [
+        "Its first council met in Taloqan",
+        None,  # the protected source's passage, withheld
+    ]
+    (participant,) = nodes["truce"]["contributor"]
+    assert participant["contributor"]["name"] == "Commander"
+    assert participant["roleName"] == "party"
+
+
+def test_the_public_never_gets_a_relation_to_a_draft(client, team_client, world):
+    assert graph(client)["coalition"]["attest:relatedTo"] == []
+    team = graph(team_client)
+    assert [m["memberOf"]["name"] for m in team["draftword-actor"]["memberOf"]] == ["Coalition"]
