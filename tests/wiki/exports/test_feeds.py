@@ -77,6 +77,11 @@ def test_a_published_page_links_its_feed_in_its_head(client, world):
     assert 'href="/actors/commander/changes.atom"' in head
 
 
+def test_the_home_page_links_the_wiki_feed_in_its_head(client, world):
+    head = client.get("/").content.decode().split("</head>", 1)[0]
+    assert 'type="application/atom+xml"' in head and 'href="/feeds/changes.atom"' in head
+
+
 def test_a_feed_costs_a_fixed_number_of_queries(client, edited, django_assert_num_queries):
     with django_assert_num_queries(4):  # one per kind of thing in recent changes
         client.get("/feeds/changes.atom")
