@@ -14,6 +14,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
@@ -125,7 +126,7 @@ class SourceAdmin(TaggedServiceAdmin):
     fieldsets = (
         (None, {"fields": ("key", "title", "kind", "authors", "publisher", "published")}),
         ("Where to find it", {"fields": ("url", "document_symbol", "accessed", "language")}),
-        ("Text", {"fields": ("text", "original")}),
+        ("Text", {"fields": ("text", "original_file")}),
         ("Grading", {"fields": ("reliability", "reliability_reason")}),
         (
             None,
@@ -150,7 +151,16 @@ class SourceAdmin(TaggedServiceAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Page bodies cite the key; renaming it here would orphan every one of those citations.
-        return (*self.readonly_fields, "key") if obj is not None else self.readonly_fields
+        # The original comes from an import, and is served to the team by the site alone.
+        readonly = (*self.readonly_fields, "original_file")
+        return (*readonly, "key") if obj is not None else readonly
+
+    @admin.display(description="original file")
+    def original_file(self, source):
+        if source.pk is None or not source.original:
+            return "—"
+        url = reverse("sources:source-original", args=[source.key])
+        return format_html('<a href="{}">Download the original</a>', url)
 
     @admin.display(description="citations", ordering="citation_count")
     def citation_count(self, source):

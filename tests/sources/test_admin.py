@@ -280,3 +280,13 @@ def test_a_source_change_form_both_changed_is_refused(curator_client):
     (error,) = response.context["adminform"].form.non_field_errors()
     assert "the same lines of the text" in error
     assert Source.objects.get(pk=source.pk).text == edited.text
+
+
+def test_the_admin_links_an_original_through_the_team_only_download(curator_client):
+    from django.core.files.base import ContentFile
+
+    source = SourceFactory(key="with-file")
+    source.original.save("report.pdf", ContentFile(b"%PDF-1.4 bytes"), save=True)
+    html = curator_client.get(admin_url("source", "change", source.pk)).content.decode()
+    assert 'href="/sources/with-file/original/"' in html
+    assert "/media/" not in html
