@@ -96,7 +96,7 @@ def _axis(faction: Faction, dated: list) -> layout.Frame:
 
 def membership_chart(entry, sections) -> MembershipChart | None:
     """The chart of a faction's members from its page's relation tables; None for an actor or
-    an event, or a faction without members."""
+    an event, or a faction without dated members."""
     if not isinstance(entry, Faction):
         return None
     rows = [
@@ -106,8 +106,8 @@ def membership_chart(entry, sections) -> MembershipChart | None:
         return None
     dated = [r for r in rows if r.relation.start_earliest or r.relation.end_earliest]
     undated = [r for r in rows if r not in dated]
-    if not dated:
-        return MembershipChart([], undated)
+    if not dated:  # nothing to draw: the members table says it all
+        return None
     axis = _axis(entry, [r.relation for r in dated])
     bars = []
     for row in dated:

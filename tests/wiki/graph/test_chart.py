@@ -80,3 +80,11 @@ def test_the_team_sees_draft_members_and_their_passages(client, world):
 def test_only_factions_have_a_chart(client, world):
     assert 'class="mc"' not in client.get("/actors/massoud/").content.decode()
     assert 'class="mc"' not in client.get("/factions/hezb/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_faction_whose_members_are_all_undated_has_no_chart(client, world):
+    Membership.objects.update(start="", start_earliest=None, start_latest=None)
+    Membership.objects.update(end="", end_earliest=None, end_latest=None)
+    html = client.get("/factions/jamiat/").content.decode()
+    assert 'class="mc"' not in html and "Ahmad Shah Massoud" in html
