@@ -54,7 +54,11 @@ _AUDIT = """
       if (forbidden.has(tag)) problems.push(`${where}: element ${tag}: ${show(el)}`);
       if (tag === "SCRIPT" && !(el.getAttribute("src") && ours(el.getAttribute("src"))))
         problems.push(`${where}: script not ours: ${show(el)}`);
-      if (tag === "LINK" && !ours(el.getAttribute("href") || ""))
+      // A page's own Atom feed, announced in its head, is ours too: same origin, .atom.
+      const feed = (link) => link.getAttribute("rel") === "alternate" &&
+        new URL(link.getAttribute("href") || "", origin).origin === origin &&
+        new URL(link.getAttribute("href") || "", origin).pathname.endsWith(".atom");
+      if (tag === "LINK" && !ours(el.getAttribute("href") || "") && !feed(el))
         problems.push(`${where}: link not ours: ${show(el)}`);
       if (tag === "IMG" && !ours(el.getAttribute("src") || ""))
         problems.push(`${where}: image not ours: ${show(el)}`);
