@@ -164,8 +164,19 @@ def _relations(user, filters: Filters) -> list:
             continue
         if filters.tag:
             queryset = queryset.filter(_tagged_for(model, filters.tag))
+        if filters.year is not None and model is not Participation:
+            queryset = queryset.filter(_standing_in(filters.year))
         found += _load(queryset, user, ends, public)
     return found
+
+
+def _standing_in(year: int) -> Q:
+    """Relations whose own dates cover the year (Edge.covers, in the database); a participation
+    may be dated by its event instead, so it is left to Edge.covers."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    started = Q(start_earliest__isnull=True) | Q(start_earliest__lte=last)
+    not_ended = Q(end_latest__isnull=True) | Q(end_latest__gte=first)
+    return started & not_ended & ~Q(start_earliest__isnull=True, end_latest__isnull=True)
 
 
 def _tagged_for(model, tag: str) -> Q:
