@@ -184,7 +184,7 @@ class SourceForm(FocusFirstErrorMixin, forms.ModelForm):
         if getattr(document, "content_type", "") and proposal.url:  # fetched (importing.url)
             origin = proposal.url
         initial["change_reason"] = f"Imported from {origin}"[:100]
-        form = cls(initial=initial, evidence=proposal.evidence)
+        form = cls(initial=initial, evidence=proposal.field_evidence())
         # Shown before anything is saved: the sources this document seems to repeat.
         form.duplicates = find_duplicates(text=document.text, url=proposal.url)
         return form

@@ -171,6 +171,8 @@ def _core_properties(document) -> Proposal:
     ):
         if (value := clean(value or "", name)) and value.lower() not in _JUNK:
             found[name], evidence[name] = value, f"the document’s properties ({label})"
+    if subject := " ".join((core.subject or "").split())[:300]:
+        found["subject"], evidence["subject"] = subject, "the document’s properties (Subject)"
     for value, label in ((core.created, "Created"), (core.modified, "Modified")):
         if value is not None and (edtf := date_to_edtf(value.date().isoformat())):
             found["published"] = edtf

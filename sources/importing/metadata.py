@@ -45,19 +45,35 @@ class Proposal:
     accessed: date | None = None
     language: str = ""
     kind: str = ""
+    subject: str = ""  # what the document says it is about: kept in the source's notes
     evidence: dict[str, str] = field(default_factory=dict, compare=False)
 
     def values(self) -> dict:
-        """The proposed fields that have a value, by model field name."""
-        return {
+        """The proposed fields that have a value, by model field name (the subject goes into
+        the notes, Source having no field of its own for it)."""
+        values = {
             f.name: getattr(self, f.name)
             for f in fields(self)
-            if f.name != "evidence" and getattr(self, f.name)
+            if f.name not in ("evidence", "subject") and getattr(self, f.name)
         }
+        if self.subject:
+            values["notes"] = f"Subject: {self.subject}"
+        return values
+
+    def field_evidence(self) -> dict[str, str]:
+        """Where each proposed model field was read (the subject's, for the notes)."""
+        evidence = dict(self.evidence)
+        if "subject" in evidence:
+            evidence["notes"] = evidence.pop("subject")
+        return evidence
 
     def fill(self, other: "Proposal") -> "Proposal":
         """This proposal with its gaps filled from other (what this one says wins)."""
-        gaps = {name: value for name, value in other.values().items() if not getattr(self, name)}
+        gaps = {
+            f.name: getattr(other, f.name)
+            for f in fields(self)
+            if f.name != "evidence" and getattr(other, f.name) and not getattr(self, f.name)
+        }
         evidence = {name: other.evidence[name] for name in gaps if name in other.evidence}
         return replace(self, **gaps, evidence={**self.evidence, **evidence})
 

@@ -252,7 +252,7 @@ def _declared_metadata(reader) -> Proposal:
     xmp = _xmp_values(reader)
     info = _info_values(reader)
     found, evidence = {}, {}
-    for name in ("title", "authors", "published"):
+    for name in ("title", "authors", "published", "subject"):
         for values, where in ((xmp, "the PDF’s XMP metadata"), (info, "the PDF’s document info")):
             if values.get(name) and name not in found:
                 value, field_name = values[name]
@@ -269,6 +269,8 @@ def _info_values(reader) -> dict:
         values["title"] = (title, "Title")
     if author := clean(str(info.get("/Author") or ""), "authors"):
         values["authors"] = (author, "Author")
+    if subject := " ".join(str(info.get("/Subject") or "").split())[:300]:
+        values["subject"] = (subject, "Subject")
     for key, label in (("/CreationDate", "CreationDate"), ("/ModDate", "ModDate")):
         if edtf := pdf_date_to_edtf(str(info.get(key) or "")):
             values["published"] = (edtf, label)
@@ -287,6 +289,10 @@ def _xmp_values(reader) -> dict:
         values["title"] = (title, "dc:title")
     if creators := clean(", ".join(xmp.dc_creator or []), "authors"):
         values["authors"] = (creators, "dc:creator")
+    descriptions = xmp.dc_description or {}
+    described = descriptions.get("x-default") or next(iter(descriptions.values()), "")
+    if subject := " ".join(str(described or "").split())[:300]:
+        values["subject"] = (subject, "dc:description")
     dates = [(d, "dc:date") for d in xmp.dc_date or []]
     dates += [(xmp.xmp_create_date, "xmp:CreateDate"), (xmp.xmp_modify_date, "xmp:ModifyDate")]
     for value, label in dates:

@@ -30,6 +30,7 @@ def make_pdf(
     footer="Page {n} of {total}",
     title="",
     author="",
+    subject="",
     created: datetime | None = None,
 ) -> bytes:
     """A PDF with one line of text per item, a running header and footer on every page."""
@@ -41,6 +42,8 @@ def make_pdf(
         pdf.set_title(title)
     if author:
         pdf.set_author(author)
+    if subject:
+        pdf.set_subject(subject)
     if created:
         pdf.set_creation_date(created)
     total = len(pages)

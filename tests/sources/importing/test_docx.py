@@ -38,6 +38,12 @@ def test_footnotes_are_kept_at_the_end():
     )
 
 
+def test_the_subject_is_proposed_for_the_notes():
+    proposal = read(generated.make_docx(title="Report")).proposal
+    assert proposal.values()["notes"] == "Subject: Afghanistan"
+    assert proposal.field_evidence()["notes"] == "the document’s properties (Subject)"
+
+
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [

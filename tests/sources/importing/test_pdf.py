@@ -126,6 +126,13 @@ def test_metadata_from_the_document_info():
     assert proposal.evidence["published"] == "the PDF’s document info (CreationDate)"
 
 
+def test_the_subject_is_proposed_for_the_notes_naming_where_it_was_read():
+    proposal = read(generated.make_pdf(subject="Armed groups in the north")).proposal
+    assert proposal.subject == "Armed groups in the north"
+    assert proposal.values()["notes"] == "Subject: Armed groups in the north"
+    assert proposal.field_evidence()["notes"] == "the PDF’s document info (Subject)"
+
+
 def test_xmp_metadata_is_preferred_and_named():
     data = generated.with_xmp(
         generated.make_pdf(title="Microsoft Word - draft.doc"),
