@@ -195,3 +195,8 @@ def test_300_nodes_render_in_one_request_with_every_label(client, django_assert_
         html = get(client)
     assert len(nodes(html)) == 300
     assert html.count('<text class="g-label"') == 300
+
+
+def test_the_header_links_everyone_to_the_network(client):
+    html = client.get("/").content.decode()
+    assert 'href="/graph/">Network</a>' in html
