@@ -25,9 +25,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sources.common.folding import quote_form_in_place
 
-_SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W_]+")
 SHINGLE_WORDS = 5
+# A text is compared by its first words only: enough to tell a document from another, and a 5 MB
+# upload is checked in a fraction of a second.
+MAX_SHINGLED_WORDS = 100_000
 NUM_PERM = 128
 # Texts sharing this many of their shingles (Jaccard) are "nearly the same".
 NEAR_THRESHOLD = 0.8
@@ -39,7 +41,7 @@ def text_fingerprint(text: str) -> str:
     """A hash of the text as anchoring reads it: equal for texts a reader cannot tell apart."""
     if not (text or "").strip():
         return ""
-    folded = _SPACE.sub(" ", quote_form_in_place(text)).strip()
+    folded = " ".join(quote_form_in_place(text).split())  # str.split: runs of white space
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()
 
 
@@ -68,9 +70,10 @@ def normalise_url(url: str) -> str:
 
 
 def shingles(text: str) -> set[str]:
-    """The runs of SHINGLE_WORDS words of a text, folded as anchoring folds it (case, quote
-    marks, dashes); a text shorter than that is one shingle."""
-    words = _WORD.findall(quote_form_in_place(text or "").casefold())
+    """The runs of SHINGLE_WORDS words of a text's first MAX_SHINGLED_WORDS words, folded as
+    anchoring folds it (case, quote marks, dashes); a text shorter than that is one shingle."""
+    words = _WORD.findall(quote_form_in_place((text or "")[: MAX_SHINGLED_WORDS * 12]).casefold())
+    words = words[:MAX_SHINGLED_WORDS]
     if len(words) <= SHINGLE_WORDS:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
