@@ -25,7 +25,6 @@ from wiki.models import Claim, Rank
 
 # What a claim's form carries: the rest of its row (its subject, who made it) never changes.
 CLAIM_FIELDS = ["value", "evidence", "rank", "rank_reason"]
-RANK_FIELDS = ("rank", "rank_reason")
 
 
 @dataclass
