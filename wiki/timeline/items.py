@@ -94,7 +94,10 @@ def timeline_items(user, filters: Filters) -> Found:
     for entry in entries:
         items += _fact_items(entry, claims, team)
     first, last = filters.years
-    items = [item for item in items if item.earliest <= last and item.latest >= first]
+    # An open end ("1994/..") runs on past any year asked from.
+    items = [
+        item for item in items if item.earliest <= last and (item.latest >= first or item.open_end)
+    ]
     items.sort(key=lambda item: (item.earliest, item.latest, item.entry.title, item.fact))
     return Found(items[:CAP], more=len(items) > CAP)
 
@@ -106,6 +109,7 @@ def _in_years(entries, fields: tuple[str, ...], filters: Filters):
     for name in fields:
         starts |= Q(**{f"{name}_earliest__lte": last})
         ends |= Q(**{f"{name}_latest__gte": first})
+        ends |= Q(**{f"{name}_earliest__isnull": False, f"{name}_latest__isnull": True})
     if filters.from_year:
         entries = entries.filter(ends)
     if filters.to_year:

@@ -48,7 +48,11 @@ def timeline(user, filters: Filters, zoom: str = "") -> Timeline:
     last = max(item.latest for item in found.items)
     zoom = zoom if zoom in layout.ZOOMS else layout.choose_zoom(first, last)
     axis = layout.frame(first, last, zoom, from_year=filters.from_year, to_year=filters.to_year)
-    shown = [item for item in found.items if axis.overlaps(item.earliest, item.latest)]
+    shown = [
+        item
+        for item in found.items
+        if axis.overlaps(item.earliest, axis.last if item.open_end else item.latest)
+    ]
     for item in shown:
         latest = max(item.latest, axis.last) if item.open_end else item.latest
         item.bar = layout.bar(axis, item.earliest, latest, item.shape)

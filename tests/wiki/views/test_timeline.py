@@ -288,3 +288,11 @@ def test_an_open_ended_date_runs_on_to_the_end_of_the_axis(client, wiki):
 
 def lanes_of(response):
     return response.context["timeline"].lanes
+
+
+def test_an_open_ended_date_is_kept_by_a_year_filter_after_its_start(client, wiki):
+    front = FactionFactory(title="Open Front", slug="open-front")
+    dated(front, "founded", "1994/..", cite(7))
+    facts = names(client, **{"from": "2000"})["facts"]
+    assert any(name.startswith("Open Front") for name in facts)
+    assert not any(name.startswith("Northern Alliance") for name in facts)  # 1992: before
