@@ -56,11 +56,17 @@ def team(client, cited):
 
 
 def timed(request):
-    started = time.perf_counter()
-    response = request()
-    elapsed = time.perf_counter() - started
-    assert elapsed < QUICK, f"took {elapsed:.2f} s"
-    return response
+    """The request's response, asserting it took under QUICK. A request over the bound is made
+    once more (each here is refused or reads without saving): one pause of a busy machine is
+    not a worker held, two in a row are."""
+    timings = []
+    for _ in range(2):
+        started = time.perf_counter()
+        response = request()
+        timings.append(time.perf_counter() - started)
+        if timings[-1] < QUICK:
+            return response
+    raise AssertionError(f"took {timings[0]:.2f} s, then {timings[1]:.2f} s")
 
 
 def refused(client, url, data, **extra) -> str:
