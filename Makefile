@@ -43,7 +43,10 @@ wrk:
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	@echo "Serving Attest on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@echo "Serving Attest on http://$(HOST):$(PORT)/  (Ctrl-C stops it and its task worker)"
+	@# The task worker (database backend) runs beside the web server and stops with it.
+	$(PY) manage.py db_worker --queue-name '*' --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install browser

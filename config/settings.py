@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "sources",
     "wiki",
 ]
@@ -122,6 +124,26 @@ CACHES = {
         "LOCATION": os.environ.get("CACHE_LOCATION", "attest"),
     }
 }
+
+# Background work (sources.common.tasks): Django's tasks API through the django-tasks backport.
+# TASK_BACKEND=database (the default) keeps tasks in the database, run by
+# `manage.py db_worker`, which `make run` starts beside the web server: no extra service.
+# TASK_BACKEND=rq puts them on Redis (REDIS_URL) for `manage.py rqworker` workers, the
+# production choice. TASK_BACKEND=immediate runs them in the request (the test suite).
+TASK_BACKEND = os.environ.get("TASK_BACKEND", "database")
+TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASK_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # the job class django-tasks-rq's tasks need
+if TASK_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,4 +1,5 @@
 import inspect
+import os
 
 import pytest
 from django.core.cache import cache
@@ -57,6 +58,18 @@ def _fast_password_hashing():
     logged in. Production settings keep Django's default; a manage.py run in a subprocess does
     not see this."""
     with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield
+
+
+# Background tasks run in the request, inside the saving transaction (the immediate backend),
+# here and in the servers the suite starts; the worker path has tests of its own.
+os.environ["TASK_BACKEND"] = "immediate"
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _immediate_tasks():
+    with override_settings(TASKS=IMMEDIATE_TASKS):
         yield
 
 

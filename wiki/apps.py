@@ -24,9 +24,10 @@ class WikiConfig(AppConfig):
         # and forgets whatever is deleted without the services (the admin's delete).
         source_saved.connect(search_document_on_source_saved, dispatch_uid="wiki-search-source")
         post_delete.connect(search_document_on_delete, dispatch_uid="wiki-search-delete")
-        from wiki.mentions.index import source_saved_receiver
+        from wiki.tasks import source_saved_receiver
 
-        # The mention index follows each source save too: a new or changed text is rematched.
+        # The mention index follows each source save too: a new or changed text is rematched,
+        # in the background once the save commits.
         source_saved.connect(source_saved_receiver, dispatch_uid="wiki-mentions-source")
         from wiki import requoting
 

@@ -8,8 +8,8 @@ from django.db.models import Q
 from sources.common.permissions import can_curate, refuse_unless
 from sources.models import Citation, CitationUse
 from sources.services import sources_share_lock
+from wiki import tasks
 from wiki.claims.saving import claims_forget
-from wiki.mentions.index import mentions_entry_forget
 from wiki.models import Claim
 from wiki.saving.common import current_locked, derived_rows_delete
 from wiki.saving.pages import names_rebuild, sources_lock_before
@@ -135,7 +135,7 @@ def page_delete(*, page, user, change_reason=""):
             derived_rows_delete(related)
     claims_forget(page, user, change_reason)
     derived_rows_delete(page)
-    mentions_entry_forget(entry=page)
+    tasks.entry_deleted(page)
     search_document_delete(page)
     page.touch(user)
     page._change_reason = change_reason

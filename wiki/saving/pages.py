@@ -10,10 +10,10 @@ from sources.common.history.revert import refuse_unless_latest
 from sources.common.models import format_tags
 from sources.common.permissions import refuse_if_locked
 from sources.services import citation_uses_replace, citations_resolve, sources_share_lock
-from wiki import names
+from wiki import names, tasks
 from wiki.claims.saving import cited_keys, claims_after, claims_check, claims_write, facts_derive
 from wiki.markup import parse as markup
-from wiki.mentions.index import entry_keys, entry_keys_stored, mentions_names_changed
+from wiki.mentions.index import entry_keys, entry_keys_stored
 from wiki.models import Name, PageLink
 from wiki.saving.common import carried_fields, cited_keys_of, current_locked
 from wiki.search.index import search_document_update
@@ -202,7 +202,8 @@ def _page_write(page, parsed, *, user, change_reason, tags, claims):
     links_rebuild(page, parsed)
     names_before = entry_keys_stored(page)
     names_rebuild(page)
-    # A new, renamed or re-aliased entry: rematch the texts where its old or new names occur.
-    mentions_names_changed(entry=page, before=names_before, after=entry_keys(page))
+    # A new, renamed or re-aliased entry: the texts where its old or new names occur are
+    # rematched in the background once the save commits (their number grows with the archive).
+    tasks.names_changed(page, before=names_before, after=entry_keys(page))
     search_document_update(page)
     return page
