@@ -114,16 +114,37 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rendered public pages (sources.common.public_cache). Per process by default, which needs
-# no server; CACHE_BACKEND/CACHE_LOCATION choose a shared one, e.g.
-# django.core.cache.backends.redis.RedisCache with redis://127.0.0.1:6379. Pages are keyed by
-# the state of the content, never by time alone.
+# Rendered public pages (sources.common.public_cache), rate-limit counts, and with a shared cache
+# the sessions. Per process by default, which needs no server. CACHE_BACKEND and CACHE_LOCATION
+# choose a shared one for several web processes or machines: Django's own
+# django.core.cache.backends.redis.RedisCache with redis://host:6379/0. Django's backend rather
+# than django-redis because it needs nothing but redis-py and because a Redis that does not
+# answer is an error, as a database that does not answer is: django-redis's option to ignore
+# errors would let rate limits pass unchecked and a logout go unheard by the session cache.
+# Pages are keyed by the state of the content in the database, never by time alone, so a shared
+# cache holds no stale page after a change either.
+CACHE_BACKEND = os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache")
 CACHES = {
     "default": {
-        "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "BACKEND": CACHE_BACKEND,
         "LOCATION": os.environ.get("CACHE_LOCATION", "attest"),
     }
 }
+if CACHE_BACKEND == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that stops answering must not hold a worker (redis-py waits forever by default).
+    CACHES["default"]["OPTIONS"] = {"socket_connect_timeout": 5, "socket_timeout": 5}
+# Sessions are read from a shared cache and written through to the database, so that a Redis
+# restart logs nobody out. A per-process cache cannot hold them: a logout in one worker would
+# leave the session alive in the others' caches, so locally they stay in the database alone.
+CACHE_SHARED = CACHE_BACKEND not in {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_SHARED
+    else "django.contrib.sessions.backends.db"
+)
 
 # Background work (sources.common.tasks): Django's tasks API through the django-tasks backport.
 # TASK_BACKEND=database (the default) keeps tasks in the database, run by
@@ -185,6 +206,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # /sources/<key>/original/, which checks who asks.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# With STORAGE_BUCKET set they go to that S3-compatible bucket instead, which every web machine
+# shares (django-storages); STORAGE_ENDPOINT_URL names a server other than Amazon's (MinIO,
+# Ceph, Garage, ...). Credentials default to the machine's own (AWS_* variables, an instance
+# role) when STORAGE_ACCESS_KEY is unset.
+STORAGE_BUCKET = os.environ.get("STORAGE_BUCKET", "").strip()
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -195,6 +221,31 @@ STORAGES = {
         )
     },
 }
+if STORAGE_BUCKET:
+    s3_options = {
+        "bucket_name": STORAGE_BUCKET,
+        # No ACL of their own: objects are as private as the bucket, readable only with its
+        # keys. Never public-read; a signed URL, were one made, expires within the hour.
+        "default_acl": None,
+        "querystring_auth": True,
+        # Two uploads of "report.pdf" are two originals: the second gets a name of its own, as
+        # on the local disk, instead of replacing the first.
+        "file_overwrite": False,
+        # An original read back for a download waits in memory up to 2.5 MB (as an upload
+        # does), on disk beyond.
+        "max_memory_size": 2_621_440,
+    }
+    if os.environ.get("STORAGE_ENDPOINT_URL"):
+        s3_options["endpoint_url"] = os.environ["STORAGE_ENDPOINT_URL"]
+        # The bucket in the path, which every S3-compatible server understands; a bucket in the
+        # host name needs a DNS name for each bucket.
+        s3_options["addressing_style"] = "path"
+    if os.environ.get("STORAGE_REGION"):
+        s3_options["region_name"] = os.environ["STORAGE_REGION"]
+    if os.environ.get("STORAGE_ACCESS_KEY"):
+        s3_options["access_key"] = os.environ["STORAGE_ACCESS_KEY"]
+        s3_options["secret_key"] = os.environ.get("STORAGE_SECRET_KEY", "")
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": s3_options}
 
 TAGGIT_CASE_INSENSITIVE = True
 

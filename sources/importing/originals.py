@@ -7,7 +7,8 @@ Step 2 takes them back from the token: a token that was not signed here, or is o
 names nothing, and no token can name any other file (the name is random, checked against its
 pattern, and always under pending/). The page starts are never taken from the browser.
 
-No database: file storage only (default_storage, under MEDIA_ROOT).
+No database: file storage only (default_storage: under MEDIA_ROOT, or in the bucket when
+STORAGE_BUCKET is set, so that every web machine finds a file another one kept).
 """
 
 import json
