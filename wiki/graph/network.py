@@ -12,6 +12,7 @@ its rows with their ends, and their cited passages.
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Prefetch, Q
 
@@ -21,7 +22,7 @@ from sources.models import CitationUse
 from wiki.markup.rendering import withheld_reference
 from wiki.models import Actor, Event, Faction, FactionRelation, Membership, Participation, Rank
 
-MAX_NODES = 400  # beyond this the most connected are drawn, and the reader asked to narrow it
+MAX_NODES = 300  # beyond this the most connected are drawn, and the reader asked to narrow it
 MEMBERSHIP, PARTICIPATION = "membership", "participation"
 # Edge kinds as the URL says them (?kind=): memberships, each faction relation kind, taking part.
 KINDS = {
@@ -32,6 +33,19 @@ KINDS = {
 _ENTRY_SHOWN = ("title", "slug", "is_public")
 _EVENT_SHOWN = (*_ENTRY_SHOWN, "start", "end", "start_earliest", "start_latest", "end_latest")
 _OWN = {Membership: ("role",), FactionRelation: ("kind",), Participation: ("role",)}
+_ENDS = {
+    Membership: ("actor", "faction"),
+    FactionRelation: ("faction", "other"),
+    Participation: ("event", "actor", "faction"),
+}
+_NODE_MODELS = {"actor": Actor, "faction": Faction, "event": Event}
+# Labels of roles and kinds, read once: get_FOO_display rebuilds its choices on every call,
+# which at a thousand edges is most of the time spent on them.
+_LABELS = {
+    Membership: dict(Membership.Role.choices),
+    FactionRelation: dict(FactionRelation.Kind.choices),
+    Participation: dict(Participation.Role.choices),
+}
 
 
 @dataclass(frozen=True)
@@ -56,6 +70,11 @@ class Node:
     degree: int = 0
     x: float = 0.0
     y: float = 0.0
+
+    @cached_property
+    def url(self) -> str:
+        """The entry's page, reversed once for the drawing and every row of the ties table."""
+        return self.entry.get_absolute_url()
 
 
 @dataclass
@@ -91,11 +110,16 @@ class Edge:
         return self.relation._meta.model_name
 
     def covers(self, year: int) -> bool:
-        """Whether the relation stood in this year; an open end runs on (or back) without end."""
-        if not self.dated:
-            return False
-        after_start = self.earliest is None or self.earliest.year <= year
-        return after_start and (self.latest is None or self.latest.year >= year)
+        return _covers(self.earliest, self.latest, year)
+
+
+def _covers(earliest, latest, year: int) -> bool:
+    """Whether a relation stood in this year; an open end runs on (or back) without end, and
+    an undated relation stands in no year."""
+    if earliest is None and latest is None:
+        return False
+    after_start = earliest is None or earliest.year <= year
+    return after_start and (latest is None or latest.year >= year)
 
 
 @dataclass
@@ -123,38 +147,48 @@ def _uses(user):
     return uses.order_by("position", "pk")
 
 
-def _load(queryset, user, ends: dict, public: Q):
-    """Relations with their ends (titles only) and passages: two queries."""
+def _load(model, pks, user) -> list:
+    """The relations drawn, with their passages: two queries. Their ends are the nodes, read
+    once each (_nodes), not once per relation."""
     shown = ["rank", "rank_reason", "start", "end", "start_earliest", "start_latest"]
-    shown += ["end_earliest", "end_latest", *ends, *_OWN[queryset.model]]
-    for end, columns in ends.items():
-        shown += [f"{end}__{column}" for column in ("id", *columns)]
-    queryset = queryset.select_related(*ends).only(*shown)
-    if not is_team(user):
-        queryset = queryset.filter(public)
-    return queryset.prefetch_related(
-        Prefetch("citation_uses", queryset=_uses(user), to_attr="uses")
-    ).order_by("pk")
+    shown += ["end_earliest", "end_latest", *_ENDS[model], *_OWN[model]]
+    queryset = model.objects.filter(pk__in=pks).only(*shown)
+    return list(
+        queryset.prefetch_related(
+            Prefetch("citation_uses", queryset=_uses(user), to_attr="uses")
+        ).order_by("pk")
+    )
 
 
-def _relations(user, filters: Filters) -> list:
-    """The relations of the kinds asked, with their ends and passages: two queries a type."""
-    found = []
+@dataclass(frozen=True)
+class _Tie:
+    """A relation as the first pass reads it: its ends' keys and the years it covers, before
+    the cap decides whether it is drawn (and its titles and passages are read)."""
+
+    model: type
+    pk: int
+    ends: tuple[str, str]
+    earliest: datetime.date | None
+    latest: datetime.date | None
+
+    def covers(self, year: int) -> bool:
+        return _covers(self.earliest, self.latest, year)
+
+
+def _asked(filters: Filters) -> list:
+    """(model, the public's condition, its filtered rows) of each relation type the filters
+    ask for."""
     published = Q(actor__is_public=True, faction__is_public=True)
     both = Q(faction__is_public=True, other__is_public=True)
     taking_part = Q(event__is_public=True) & (Q(actor__is_public=True) | Q(faction__is_public=True))
     kinds = [k.replace("-", " ") for k in filters.kinds if k not in (MEMBERSHIP, PARTICIPATION)]
-    asked = [
-        (MEMBERSHIP, Membership, {"actor": _ENTRY_SHOWN, "faction": _ENTRY_SHOWN}, published),
-        (None, FactionRelation, {"faction": _ENTRY_SHOWN, "other": _ENTRY_SHOWN}, both),
-        (
-            PARTICIPATION,
-            Participation,
-            {"event": _EVENT_SHOWN, "actor": _ENTRY_SHOWN, "faction": _ENTRY_SHOWN},
-            taking_part,
-        ),
+    types = [
+        (MEMBERSHIP, Membership, published),
+        (None, FactionRelation, both),
+        (PARTICIPATION, Participation, taking_part),
     ]
-    for kind, model, ends, public in asked:
+    asked = []
+    for kind, model, public in types:
         queryset = model.objects.all()
         if kind is None:
             if filters.kinds and not kinds:
@@ -166,8 +200,40 @@ def _relations(user, filters: Filters) -> list:
             queryset = queryset.filter(_tagged_for(model, filters.tag))
         if filters.year is not None and model is not Participation:
             queryset = queryset.filter(_standing_in(filters.year))
-        found += _load(queryset, user, ends, public)
-    return found
+        asked.append((model, public, queryset))
+    return asked
+
+
+def _ties(user, asked) -> list[_Tie]:
+    """Every relation the filters ask for, as keys and dates only: one query a type, no
+    objects built, so that ranking 10,000 relations for the cap stays cheap."""
+    team = is_team(user)
+    ties = []
+    for model, public, queryset in asked:
+        rows = queryset if team else queryset.filter(public)
+        if model is Membership:
+            columns = ("pk", "actor_id", "faction_id", "start_earliest", "end_latest")
+            for pk, actor, faction, earliest, latest in rows.values_list(*columns):
+                ties.append(
+                    _Tie(model, pk, (f"actor-{actor}", f"faction-{faction}"), earliest, latest)
+                )
+        elif model is FactionRelation:
+            columns = ("pk", "faction_id", "other_id", "start_earliest", "end_latest")
+            for pk, faction, other, earliest, latest in rows.values_list(*columns):
+                ties.append(
+                    _Tie(model, pk, (f"faction-{faction}", f"faction-{other}"), earliest, latest)
+                )
+        else:
+            columns = ("pk", "actor_id", "faction_id", "event_id", "start", "end")
+            columns += ("start_earliest", "end_latest", "event__start_earliest")
+            columns += ("event__end_latest", "event__start_latest")
+            for row in rows.values_list(*columns):
+                pk, actor, faction, event, start, end, earliest, latest = row[:8]
+                if not (start or end):  # dated by its event
+                    earliest, latest = row[8], row[9] or row[10]
+                participant = f"actor-{actor}" if actor else f"faction-{faction}"
+                ties.append(_Tie(model, pk, (participant, f"event-{event}"), earliest, latest))
+    return ties
 
 
 def _standing_in(year: int) -> Q:
@@ -180,11 +246,9 @@ def _standing_in(year: int) -> Q:
 
 
 def _tagged_for(model, tag: str) -> Q:
-    ends = {Membership: ("actor", "faction"), FactionRelation: ("faction", "other")}
-    ends = ends.get(model, ("event", "actor", "faction"))
-    models = {"actor": Actor, "faction": Faction, "other": Faction, "event": Event}
+    models = {**_NODE_MODELS, "other": Faction}
     wanted = Q()
-    for end in ends:
+    for end in _ENDS[model]:
         wanted |= Q(**{f"{end}__in": models[end].objects.filter(tags__slug=tag).values("pk")})
     return wanted
 
@@ -196,26 +260,27 @@ def _passages(relation, team: bool) -> list:
     return [c if c.source.is_public else withheld_reference(c) for c in citations]
 
 
-def _edge(relation, nodes: dict, team: bool) -> Edge:
-    def node(entry, type_):
-        key = f"{type_}-{entry.pk}"
-        if key not in nodes:
-            nodes[key] = Node(key, entry, type_)
-        return nodes[key]
+def _label(relation, value: str) -> str:
+    return str(_LABELS[type(relation)].get(value, value)).lower()
 
+
+def _edge(relation, nodes: dict[str, Node], team: bool) -> Edge:
+    """One drawn relation as an edge between its two nodes (both read already)."""
     earliest, latest = relation.start_earliest, relation.end_latest
     when = span_display(relation.start, relation.end)
     if isinstance(relation, Membership):
-        ends = (node(relation.actor, "actor"), node(relation.faction, "faction"))
-        kind, label = MEMBERSHIP, f"{relation.get_role_display().lower()} of"
+        ends = (nodes[f"actor-{relation.actor_id}"], nodes[f"faction-{relation.faction_id}"])
+        kind, label = MEMBERSHIP, f"{_label(relation, relation.role)} of"
     elif isinstance(relation, FactionRelation):
-        ends = (node(relation.faction, "faction"), node(relation.other, "faction"))
-        kind, label = relation.kind.replace(" ", "-"), relation.get_kind_display().lower()
+        ends = (nodes[f"faction-{relation.faction_id}"], nodes[f"faction-{relation.other_id}"])
+        kind, label = relation.kind.replace(" ", "-"), _label(relation, relation.kind)
     else:
-        participant = relation.participant
-        ends = (node(participant, participant._meta.model_name), node(relation.event, "event"))
-        kind, label = PARTICIPATION, f"{relation.get_role_display().lower()} in"
-        event = relation.event
+        participant = (
+            f"actor-{relation.actor_id}" if relation.actor_id else f"faction-{relation.faction_id}"
+        )
+        ends = (nodes[participant], nodes[f"event-{relation.event_id}"])
+        kind, label = PARTICIPATION, f"{_label(relation, relation.role)} in"
+        event = ends[1].entry
         if not (relation.start or relation.end):  # dated by its event
             earliest = event.start_earliest
             latest = event.end_latest or event.start_latest
@@ -228,24 +293,48 @@ def _edge(relation, nodes: dict, team: bool) -> Edge:
 def network(user, filters: Filters, *, around=None, limit: int | None = MAX_NODES) -> Network:
     """The network this reader may see with these filters; with `around` (an entry), only its
     neighbourhood: its own ties, and the ties between those it is tied to. At most `limit`
-    nodes, the most connected (None: all, for the exports)."""
-    nodes: dict[str, Node] = {}
-    team = is_team(user)
-    edges = [_edge(relation, nodes, team) for relation in _relations(user, filters)]
+    nodes, the most connected (None: all, for the exports).
+
+    Two passes: every relation asked for is read as keys and dates (one query a type) to rank
+    the nodes and apply the cap; then only the relations drawn are read in full, with their
+    ends and passages (two queries a type)."""
+    asked = _asked(filters)
+    ties = _ties(user, asked)
     if filters.year is not None:
-        edges = [edge for edge in edges if edge.covers(filters.year)]
+        ties = [tie for tie in ties if tie.covers(filters.year)]
     if around is not None:
         centre = f"{around._meta.model_name}-{around.pk}"
-        near = {centre}
-        for edge in edges:
-            if centre in (edge.source.key, edge.target.key):
-                near |= {edge.source.key, edge.target.key}
-        edges = [e for e in edges if e.source.key in near and e.target.key in near]
-    degrees = Counter(key for edge in edges for key in (edge.source.key, edge.target.key))
-    total = len(degrees)
+        near = {centre} | {key for tie in ties if centre in tie.ends for key in tie.ends}
+        ties = [tie for tie in ties if tie.ends[0] in near and tie.ends[1] in near]
+    degrees = Counter(key for tie in ties for key in tie.ends)
     kept = {key for key, _ in degrees.most_common(limit)}
-    edges = [e for e in edges if e.source.key in kept and e.target.key in kept]
-    shown = sorted((nodes[key] for key in kept), key=lambda n: (n.type, n.entry.title, n.key))
+    drawn = {tie.model: set() for tie in ties}
+    for tie in ties:
+        if tie.ends[0] in kept and tie.ends[1] in kept:
+            drawn[tie.model].add(tie.pk)
+    nodes = _nodes(kept)
+    team = is_team(user)
+    edges = [
+        _edge(relation, nodes, team)
+        for model, pks in drawn.items()
+        if pks
+        for relation in _load(model, pks, user)
+    ]
+    shown = sorted(nodes.values(), key=lambda n: (n.type, n.entry.title, n.key))
     for node in shown:
         node.degree = degrees[node.key]
-    return Network(shown, edges, total)
+    return Network(shown, edges, len(degrees))
+
+
+def _nodes(keys: set[str]) -> dict[str, Node]:
+    """The nodes kept, each entry read once: one query a type."""
+    wanted: dict[str, list[int]] = {}
+    for key in keys:
+        type_, pk = key.split("-")
+        wanted.setdefault(type_, []).append(int(pk))
+    nodes = {}
+    for type_, pks in sorted(wanted.items()):
+        shown = _EVENT_SHOWN if type_ == "event" else _ENTRY_SHOWN
+        for entry in _NODE_MODELS[type_].objects.filter(pk__in=pks).only(*shown):
+            nodes[f"{type_}-{entry.pk}"] = Node(f"{type_}-{entry.pk}", entry, type_)
+    return nodes

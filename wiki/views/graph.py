@@ -12,11 +12,14 @@ from sources.common.permissions import is_team
 from sources.common.public_cache import cache_public_page
 from wiki.graph import KINDS, MAX_NODES, GraphForm, drawn, network
 from wiki.graph.export import gexf, graphml
+from wiki.graph.svg import edges_svg, nodes_svg
 from wiki.views import loading
 
 
 def _context(request, form, shown, drawing, **extra) -> dict:
     return {
+        "edges_svg": edges_svg(shown),
+        "nodes_svg": nodes_svg(shown, extra.get("centre", "")),
         "form": form,
         "network": shown,
         "drawing": drawing,
