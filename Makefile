@@ -13,7 +13,7 @@ CHROMIUM ?= /usr/bin/chromium
 # `make test WORKERS=0` runs everything in one process.
 WORKERS ?= auto
 
-.PHONY: install browser wrk run test benchmark lint format check clean
+.PHONY: install browser wrk run test benchmark lint format check clean loadtest
 
 # Reinstall whenever the pinned dependencies change.
 $(INSTALLED): pyproject.toml
@@ -74,3 +74,11 @@ format: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+
+# 200 readers, 20 editors and 3 curators at once (locust) against gunicorn with several workers,
+# for a few minutes. It uses PostgreSQL: a fresh database made for the run and dropped after it,
+# named by DATABASE_URL, by default postgres://attest:attest@127.0.0.1:5432/attest_loadtest.
+# Options go in LOADTEST_ARGS, e.g. LOADTEST_ARGS="--users 50/5/1 --duration 60 --workers 2".
+LOADTEST_DATABASE_URL ?= postgres://attest:attest@127.0.0.1:5432/attest_loadtest
+loadtest: install
+	DATABASE_URL=$${DATABASE_URL:-$(LOADTEST_DATABASE_URL)} $(PY) manage.py loadtest $(LOADTEST_ARGS)
