@@ -7,16 +7,18 @@ transliterations write as -e-, -i- or not at all:
 Mazar-i-Sharif, Mazar-e Sharif and Mazar Sharif all fold to "mazar sharif".
 """
 
+import functools
 import re
 from dataclasses import dataclass
 
 from django.utils.html import escape
 
-from sources.common.folding import name_form, name_form_of_char
+from sources.common.folding import name_form, name_form_in_place, name_form_of_char
 
-# The connecting vowel on its own between two words, once punctuation has become spaces.
-_EZAFE = re.compile(r"(?<=\w) (?:e|i|ye|yi)\b")
-_EZAFE_WORDS = {"e", "i", "ye", "yi"}
+# The connecting vowel on its own after a word, once name_form has left single spaces between
+# words and none at either end (so a space always follows a word).
+_EZAFE = re.compile(r" (?:e|i|ye|yi)(?= |$)")
+EZAFE_WORDS = {"e", "i", "ye", "yi"}
 # Wiki markup that is not prose: citation groups, the target half of [[target|label]], and
 # the characters CommonMark uses for emphasis, headings, quotes and code.
 _CITATION_GROUP = re.compile(r"\[\s*@[^\]]*\]")
@@ -29,9 +31,37 @@ START, STOP = "\x02", "\x03"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]+")
+# name_form on ASCII: letters and digits in lower case, the rest spaces (apostrophes, which
+# join, are dropped before). One str.translate, which is fast when every result is ASCII.
+_ASCII_SPACES = str.maketrans(
+    {chr(code): " " for code in range(128) if not chr(code).isalnum()}
+    | {letter: letter.lower() for letter in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+)
+
+
+@functools.cache
+def _folded_char(char: str) -> str:
+    # A symbol that folds to letters ("™" to "tm") but that the mention matcher reads as a
+    # space stays a space: else it would join the word before it, and a name written
+    # "Massoud™" would be a mention that the search index, which finds candidates, misses.
+    if name_form_in_place(char) == " ":
+        return " "
+    return name_form_of_char(char)
+
+
+def _folded_ascii(text: str) -> str:
+    text = text.replace("'", "").replace("`", "") if "'" in text or "`" in text else text
+    return " ".join(text.translate(_ASCII_SPACES).split())
+
+
 def search_form(text: str) -> str:
     """The searchable form of a text: its words in name form, the ezafe dropped, one space apart."""
-    return _EZAFE.sub("", name_form(text))
+    if not text.isascii():
+        # name_form folds character by character, so each character may be folded alone.
+        text = _NOT_ASCII.sub(lambda run: "".join(map(_folded_char, run[0])), text)
+    folded = _folded_ascii(text) if text.isascii() else name_form(text)
+    return _EZAFE.sub("", folded)
 
 
 def plain_body(body: str) -> str:
@@ -44,8 +74,10 @@ def plain_body(body: str) -> str:
 
 
 def clean(text: str) -> str:
-    """Text safe to store and highlight: without control characters (START and STOP among them)."""
-    return _CONTROL.sub("", text)
+    """Text safe to store and highlight: control characters (START and STOP among them) become
+    spaces, so that words a page break or a stray code separated stay apart, as they do for
+    the mention matcher."""
+    return _CONTROL.sub(" ", text)
 
 
 @dataclass(frozen=True)
@@ -118,7 +150,7 @@ def parse_query(raw: str) -> Query:
         if word is not None and word.startswith("-") and len(word) > 1:
             negated, word = "-", word[1:]
         words = tuple(search_form(phrase if phrase is not None else word).split())
-        if len(words) == 1 and words[0] in _EZAFE_WORDS:
+        if len(words) == 1 and words[0] in EZAFE_WORDS:
             continue  # "Mazar e Sharif": the vowel is folded away in the index too
         if not words:
             continue

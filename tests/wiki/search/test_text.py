@@ -1,11 +1,15 @@
 """Search text handling without a database: folding, query syntax, snippets, page prose."""
 
+import re
+
 import pytest
 
+from sources.common.folding import name_form, name_form_in_place
 from wiki.search.text import (
     START,
     STOP,
     Term,
+    clean,
     headline_html,
     parse_query,
     plain_body,
@@ -24,6 +28,11 @@ from wiki.search.text import (
         ("Jamiat-e Islami", "jamiat islami"),
         ("DÓSTUM", "dostum"),
         ("al-Qaeda", "al qaeda"),
+        ("Strauß", "strauss"),
+        # A symbol the mention matcher reads as a space keeps the words apart.
+        ("Massoud™ Dostum", "massoud dostum"),
+        ("x e e y", "x y"),
+        ("E Kabul i", "e kabul"),
     ],
 )
 def test_search_form_makes_spelling_variants_alike(text, expected):
@@ -118,3 +127,24 @@ def test_plain_body_keeps_prose_and_link_labels_only():
         "- see [[Taliban]]\n"
     )
     assert plain_body(body) == "Early life\n\nThe Alliance was led by Massoud.\n\nsee Taliban"
+
+
+def test_clean_keeps_words_a_control_character_separated_apart():
+    assert clean("Massoud\x0cThe next page\x02") == "Massoud The next page "
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ahmad Shah Mas’ud, Mazar-i-Sharif and DÓSTUM’s men",
+        "Strauß, ﬁne, ½, ①, İstanbul, ǅemal, Ω",
+        "Жуков-е Иван and ٣ arabic ٤",
+        'a_b__c `x\' "quoted" “curly” x\u0301y',
+        "Massoud™ and the ® mark",
+    ],
+)
+def test_search_form_is_name_form_with_the_ezafe_dropped(text):
+    """The fast path for ASCII gives what name_form gives (symbols the matcher reads as
+    spaces kept apart)."""
+    apart = "".join(" " if name_form_in_place(char) == " " else char for char in text)
+    assert search_form(text) == re.sub(r" (?:e|i|ye|yi)(?= |$)", "", name_form(apart))
