@@ -88,6 +88,7 @@ class Report:
     archive: dict
     rows: list[Row]
     total: Row
+    failures: list[str]
     saves: Saves
     seconds: float
 
@@ -98,6 +99,7 @@ class Report:
             "archive": self.archive,
             "rows": [asdict(row) for row in self.rows],
             "total": asdict(self.total),
+            "failures": self.failures,
             "saves": asdict(self.saves),
             "lost_edits": len(self.saves.lost),
             "seconds": self.seconds,
@@ -240,8 +242,8 @@ def saves_read(path: Path) -> tuple[Saves, dict[str, list[tuple[int, str]]]]:
 # Locust
 
 
-def _number(value: str, kind=float):
-    return None if value in ("", "N/A") else kind(float(value))
+def _number(value: str) -> float | None:
+    return None if value in ("", "N/A") else float(value)
 
 
 def rows_read(stats_csv: Path) -> tuple[list[Row], Row]:
@@ -251,7 +253,7 @@ def rows_read(stats_csv: Path) -> tuple[list[Row], Row]:
         for line in csv.DictReader(lines):
             rows.append(
                 Row(
-                    name=line["Name"] if line["Type"] in ("GET", "POST", "") else line["Name"],
+                    name=line["Name"],
                     requests=int(line["Request Count"]),
                     per_second=round(float(line["Requests/s"]), 2),
                     p50=_number(line["50%"]),
@@ -264,19 +266,30 @@ def rows_read(stats_csv: Path) -> tuple[list[Row], Row]:
     return sorted((row for row in rows if row is not total), key=lambda r: -r.requests), total
 
 
+def failures_read(failures_csv: Path) -> list[str]:
+    """What went wrong, as locust counted it: the kind of request, the error, how often."""
+    if not failures_csv.exists():
+        return []
+    with failures_csv.open(newline="") as lines:
+        return [
+            f"{line['Name']}: {line['Error']} ({line['Occurrences']}×)"
+            for line in csv.DictReader(lines)
+        ]
+
+
 def _progress(history_csv: Path, saves: Path, started: float) -> str:
+    """A line on how the run goes: the last figures locust wrote, and the saves so far."""
+    elapsed = f"{time.monotonic() - started:4.0f} s"
     try:
-        last = history_csv.read_text().splitlines()[-1].split(",")
-        header = history_csv.read_text().splitlines()[0].split(",")
+        with history_csv.open(newline="") as lines:
+            last = list(csv.DictReader(lines))[-1]
     except (OSError, IndexError):
-        return f"{time.monotonic() - started:4.0f} s  starting…"
-    values = dict(zip([h.strip('"') for h in header], [v.strip('"') for v in last], strict=False))
+        return f"{elapsed}  starting…"
     acknowledged = saves.read_text().count('"acknowledged"') if saves.exists() else 0
     return (
-        f"{time.monotonic() - started:4.0f} s  {values.get('User Count', '?')} people  "
-        f"{float(values.get('Requests/s') or 0):6.1f} req/s  "
-        f"{values.get('Total Request Count', '?')} requests  "
-        f"{values.get('Total Failure Count', '?')} errors  {acknowledged} saves acknowledged"
+        f"{elapsed}  {last['User Count']} people  {float(last['Requests/s']):6.1f} req/s  "
+        f"{last['Total Request Count']} requests  {last['Total Failure Count']} errors  "
+        f"{acknowledged} saves acknowledged"
     )
 
 
@@ -314,7 +327,9 @@ def locust_run(base: str, plan: Path, options: Options, folder: Path, *, say) ->
         raise RuntimeError(
             f"locust wrote no figures: {(folder / 'locust.log').read_text()[-2000:]}"
         )
-    return rows_read(stats), round(time.monotonic() - started, 1)
+    rows, total = rows_read(stats)
+    failures = failures_read(folder / "load_failures.csv")
+    return rows, total, failures, round(time.monotonic() - started, 1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -394,13 +409,13 @@ def loadtest_run(options: Options, *, say=print) -> Report:
             collect_static(env)
         say(f"Serving it with gunicorn ({options.workers} workers) on 127.0.0.1…")
         with serving.gunicorn(env, workers=options.workers) as base:
-            (rows, total), seconds = locust_run(
+            rows, total, failures, seconds = locust_run(
                 base, folder / "plan.json", options, folder, say=say
             )
         saves, acks = saves_read(saves_file)
         say("Looking for every acknowledged save in its page's history…")
         saves.lost = lost_edits_of(acks)
-    return Report(machine, options, archive, rows, total, saves, seconds)
+    return Report(machine, options, archive, rows, total, failures, saves, seconds)
 
 
 def _ms(value) -> str:
@@ -416,8 +431,9 @@ def report_text(report: Report) -> str:
     )
     lines = [
         f"Load test: {sizes.readers} readers, {sizes.editors} editors, {sizes.curators} curators "
-        f"for {options.duration} s; gunicorn, {options.workers} workers; the demo and "
-        f"{sizes.sources:,} generated sources ({report.archive['entries']:,} pages in all)",
+        f"for {options.duration} s ({report.seconds:.0f} s with starting and stopping them); "
+        f"gunicorn, {options.workers} workers; the demo and {sizes.sources:,} generated sources "
+        f"({report.archive['entries']:,} pages in all)",
         "",
         f"  {'request':18} {'requests':>9} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}",
     ]
@@ -426,6 +442,7 @@ def report_text(report: Report) -> str:
             f"  {row.name:18} {row.requests:>9,} {row.per_second:>8.1f} {_ms(row.p50):>8} "
             f"{_ms(row.p95):>8} {row.errors:>7,}"
         )
+    lines += [f"  error: {failure}" for failure in report.failures]
     lines += [
         "",
         f"Editors' saves: {saves.attempted:,} tried, {saves.acknowledged:,} acknowledged "
