@@ -102,7 +102,7 @@ def test_a_tiny_load_test_loses_no_edit(postgres_only):
     name = f"attest_loadtest_test_{os.getpid()}"
     url = serving.database_url({**connection.settings_dict, "NAME": name})
     command = [
-        *(sys.executable, "manage.py", "loadtest", "--json", "--users", "6/3/1"),
+        *(sys.executable, "manage.py", "loadtest", "--json", "--users", f"{len(READ_KINDS)}/3/1"),
         *("--duration", "15", "--workers", "2", "--sources", "60", "--think", "0.1"),
     ]
     done = subprocess.run(

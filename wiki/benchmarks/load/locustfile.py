@@ -101,16 +101,14 @@ class Reader(Person):
 
     def on_start(self):
         super().on_start()
-        # Each reader first asks for every kind once, from a place of its own in the list (the
-        # readers spread over it), so that even a short run measures each kind.
-        start = self.number * len(READS) // max(1, PLAN["readers"]) % len(READS)
-        self.tour = [*list(READS)[start:], *list(READS)[:start]]
+        # Each reader's first request is of a kind of its own, in turn, so that even a short
+        # run with as many readers as kinds measures every kind; then they follow READS.
+        self.first = list(READS)[self.number % len(READS)]
 
     @task
     def read(self):
-        if self.tour:
-            kind = self.tour.pop(0)
-        else:
+        kind, self.first = self.first, None
+        if kind is None:
             kind = self.rng.choices(list(READS), weights=list(READS.values()))[0]
         getattr(self, kind)()
 
