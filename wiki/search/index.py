@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import psycopg
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, connections, transaction
@@ -223,7 +224,10 @@ def _upsert_postgres(prepared: _Prepared) -> list[int]:
     """
     values = [[row[column] for row in prepared.rows] for column in _COLUMNS]
     params = [prepared.content_type_id, CONFIG, CONFIG, CONFIG, *values, *parts]
-    with connection.cursor() as cursor:
+    connection.ensure_connection()
+    # Parameters bound by the server: a batch's texts and vectors are megabytes, which
+    # Django's cursor would quote into the statement in Python, holding up the folding.
+    with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, [*params, prepared.vectors])
         return [pk for (pk,) in cursor.fetchall()]
 
@@ -308,7 +312,11 @@ def _tidy() -> None:
     if not _postgres():
         return
     with connection.cursor() as cursor:
-        for index in ("wiki_searchdocument_vector_gin", "wiki_name_normalised_trgm"):
+        for index in (
+            "wiki_searchdocument_vector_gin",
+            "wiki_searchdocument_head_gin",
+            "wiki_name_normalised_trgm",
+        ):
             cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
         cursor.execute("ANALYZE wiki_searchdocument, wiki_searchdocument_tags, wiki_name")
 

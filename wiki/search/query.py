@@ -52,7 +52,7 @@ KIND_LABELS = {
     "source": "Sources",
 }
 # Characters of a text that a headline is cut from.
-HEADLINE_WINDOW = 8_000
+HEADLINE_WINDOW = 2_000
 # On PostgreSQL, how many matches are ranked on their whole text when more match: reading the
 # vector of a 20 KB body costs about a tenth of a millisecond, too much for thousands of rows.
 # The pool is the best matches by names, summary and tags and the best by name similarity;
@@ -137,17 +137,26 @@ def _name_hits(query: Query):
 
 
 def _pg_matching(documents, query: Query):
-    # The vector is matched on the whole table, visibility outside: given both, the planner
-    # would pick the is_public index and read every public document's vector.
-    matching = SearchDocument.objects.filter(search_vector=_tsquery(query)).values("pk")
+    """The documents whose vector matches, and (plain words) those with a name like the query.
+
+    The few documents a name matches are looked up first, so that the matches are one
+    condition the indexes answer together (the search vector's and the primary key's), read
+    in one pass, however many documents match.
+    """
+    matched = Q(search_vector=_tsquery(query))
     if query.is_plain:
         # Name matches only for plain words: quotes, OR and -word ask for exactly those words.
         hits = _name_hits(query).filter(
             content_type=OuterRef("content_type"), object_id=OuterRef("object_id")
         )
-        named = SearchDocument.objects.filter(Exists(hits)).values("pk")
-        matching = matching.union(named)
-    return documents.filter(pk__in=matching)
+        # A name holding the words is in the head vector, so the vector matches already: only
+        # the others (a misspelt name) are added, a short list.
+        tsquery = _tsquery(query)
+        named = SearchDocument.objects.filter(Exists(hits)).exclude(head_vector=tsquery)
+        named = list(named.values_list("pk", flat=True))
+        if named:
+            matched |= Q(pk__in=named)
+    return documents.filter(matched)
 
 
 @contextmanager
@@ -191,28 +200,41 @@ def _pg_rank(query: Query, vector: str):
     return rank
 
 
-def _pg_pool(chosen, query: Query):
-    """The matches worth ranking on their whole text (see RANKED_POOL)."""
-    by_head = SearchRank(F("head_vector"), _tsquery(query))
-    pool = chosen.annotate(head=by_head).order_by("-head", "title", "pk").values("pk")
-    pool = pool[:RANKED_POOL]
+def _pg_pool(narrowed, query: Query):
+    """The matches worth ranking on their whole text (see RANKED_POOL).
+
+    Each part is asked of an index and stops at RANKED_POOL rows, however many match: the
+    best by names, summary and tags (the head vector's index), the best by name similarity,
+    and the first matches the search vector's index yields, in no order, so that a page is
+    full when the words are only in bodies. narrowed is what the user may see, narrowed by
+    kind and tag but not by the query: each part matches the query itself.
+    """
+    tsquery = _tsquery(query)
+    by_head = (
+        narrowed.filter(head_vector=tsquery)
+        .annotate(head=SearchRank(F("head_vector"), tsquery))
+        .order_by("-head", "title", "pk")
+        .values("pk")[:RANKED_POOL]
+    )
+    first = narrowed.filter(search_vector=tsquery).values("pk")[:RANKED_POOL]
+    pool = by_head.union(first)
     if query.is_plain:
         named = _name_hits(query).filter(
             content_type=OuterRef("content_type"), object_id=OuterRef("object_id")
         )
-        by_name = chosen.filter(Exists(named)).annotate(similarity=_pg_name_similarity(query))
+        by_name = narrowed.filter(Exists(named)).annotate(similarity=_pg_name_similarity(query))
         by_name = by_name.order_by("-similarity", "pk").values("pk")[:RANKED_POOL]
         pool = pool.union(by_name)
     return pool
 
 
-def _pg_ranked(chosen, query: Query, total: int, end: int):
+def _pg_ranked(chosen, narrowed, query: Query, total: int, end: int):
     """Ranked by the whole vector and name similarity; past RANKED_POOL matches, the pool
     first so ranked and the rest after it by the head vector. A page that ends within the
     pool is drawn from the pool alone."""
     if total <= RANKED_POOL:
         return chosen.annotate(rank=_pg_rank(query, "search_vector")), ("-rank",)
-    pool = list(_pg_pool(chosen, query).values_list("pk", flat=True))
+    pool = list(_pg_pool(narrowed, query).values_list("pk", flat=True))
     if end <= len(pool):
         pooled = SearchDocument.objects.filter(pk__in=pool)
         return pooled.annotate(rank=_pg_rank(query, "search_vector")), ("-rank",)
@@ -296,12 +318,12 @@ def _snippet(row, headline: str | None, words: list[str]) -> SafeString:
     return mark_safe(headline_html(headline or ""))
 
 
-def _page_rows(chosen, parsed: Query, close: dict, found: SearchResults) -> list:
+def _page_rows(chosen, narrowed, parsed: Query, close: dict, found: SearchResults) -> list:
     """One page of the chosen documents, best first, with their tags."""
     start = (found.page - 1) * PER_PAGE
     end = start + PER_PAGE
     if _postgres():
-        ranked, order = _pg_ranked(chosen, parsed, found.total, end)
+        ranked, order = _pg_ranked(chosen, narrowed, parsed, found.total, end)
         listed = LISTED_FIELDS
     else:
         ranked, order = sqlite_ranked(chosen, parsed, close), ("-rank",)
@@ -358,11 +380,13 @@ def _search(found: SearchResults, parsed: Query, *, user, kind, tag, page) -> Se
     of_kind = matches.filter(kind=kind) if kind else matches
     found.tags = _tag_facets(of_kind, tag)
     chosen = of_kind.filter(tags__slug=tag) if tag else of_kind
+    narrowed = documents.filter(kind=kind) if kind else documents
+    narrowed = narrowed.filter(tags__slug=tag) if tag else narrowed
     found.total = counts[kind] if kind else counts.total()
     found.page = min(max(1, page), found.num_pages)
     if not found.total:
         return found
-    rows = _page_rows(chosen, parsed, close, found)
+    rows = _page_rows(chosen, narrowed, parsed, close, found)
     if _postgres():
         headlines = _pg_snippets(rows, parsed)
         snippets = [_snippet(row, headlines.get(row.pk), parsed.words) for row in rows]

@@ -14,6 +14,7 @@ letter there is the database locale's.
 """
 
 import re
+from collections import defaultdict
 
 from django.db import connection
 
@@ -63,28 +64,34 @@ def words_of(folded: str) -> list[str] | None:
 def text_vector(words: list[str], lexicon: Lexicon) -> str | None:
     """The tsvector, in text form, of a text's words (all of them learnt); None when the
     database must build it."""
+    if words and max(map(len, words)) > LONGEST_WORD:
+        words = [word for word in words if len(word) <= LONGEST_WORD]
+    # Positions by word first (a stop word takes its place too), then by lexeme: a lexeme is
+    # looked up once per distinct word, not once per word of the text.
+    by_word: defaultdict[str, list[int]] = defaultdict(list)
+    for position, word in enumerate(words, 1):
+        by_word[word].append(position)
     positions: dict[str, list[int]] = {}
-    position = 0
     known = lexicon.words
-    for word in words:
-        if len(word) > LONGEST_WORD:
-            continue
+    for word, at in by_word.items():
         lexemes = known[word]
         if lexemes is None:
             return None
-        position += 1
         for lexeme in lexemes:
-            positions.setdefault(lexeme, []).append(min(position, LAST_POSITION))
+            # Two words may share a lexeme ("force", "forces"): their positions merge.
+            positions[lexeme] = sorted(positions[lexeme] + at) if lexeme in positions else at
     return " ".join(
         f"'{_quoted(lexeme)}':{','.join(map(str, _kept(at)))}" for lexeme, at in positions.items()
     )
 
 
 def _kept(positions: list[int]) -> list[int]:
-    if positions[-1] == LAST_POSITION:
-        positions = sorted(set(positions))
+    if positions[-1] > LAST_POSITION:
+        positions = sorted({min(position, LAST_POSITION) for position in positions})
     return positions[:POSITIONS_KEPT]
 
 
 def _quoted(lexeme: str) -> str:
+    if "'" not in lexeme and "\\" not in lexeme:
+        return lexeme
     return lexeme.replace("\\", "\\\\").replace("'", "''")
