@@ -2,10 +2,13 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 
 from tests.factories import EventFactory, FactionFactory, editor
 from tests.wiki.search.helpers import page, source, sqlite_only, titles
+from wiki.search import query
 from wiki.search.query import PER_PAGE, search
+from wiki.search.text import parse_query
 
 pytestmark = pytest.mark.django_db
 __all__ = ["sqlite_only"]  # a fixture
@@ -210,3 +213,19 @@ def test_past_the_ranked_pool_the_best_still_come_first_and_every_match_is_paged
     assert first.results[0].title == "Panjshir"
     seen = [r.title for r in first.results + second.results]
     assert len(seen) == len(set(seen)) == PER_PAGE + 5
+
+
+def test_postgres_asks_the_vector_index_for_what_visitors_may_see(postgres_only):
+    """Not the is_public index: with it the planner would test every published vector."""
+    for number in range(30):
+        page(f"Notes {number:02}", body="Panjshir is a valley.", public=number % 3 > 0)
+    visible = query._visible(AnonymousUser())
+    matches = query._pg_matching(visible, parse_query("valley"))
+    sql, params = matches.values("kind").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "wiki_searchdocument_vector_gin" in plan
+    assert "searchdocument_is_public" not in plan  # the name of the is_public index
+    assert matches.count() == 20
