@@ -34,6 +34,7 @@ FIGURES = [
     "search(), anonymous",
     "search(), team",
     "rolling back what the run wrote",
+    "vacuum: the rolled-back rows' space given back",
     "the whole size, written, measured, rolled back",
     "sources: 12",
 ]
