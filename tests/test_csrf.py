@@ -11,7 +11,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
 from rest_framework.authtoken.models import Token
 from simple_history.admin import SimpleHistoryAdmin
@@ -29,6 +29,7 @@ from tests.factories import (
 )
 from wiki.models import Actor, Claim, Membership
 from wiki.services import claim_save, page_save, relation_save
+from wiki.tasks import mentions_of_sources
 
 pytestmark = pytest.mark.django_db
 
@@ -196,6 +197,8 @@ def world():
             claim=Claim(subject=actor, field="born", value=born, evidence=evidence), user=None
         )
     Token.objects.create(user=UserFactory(username="api-client"))  # the admin's API tokens
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        mentions_of_sources.enqueue([source.pk])  # the admin's background tasks
     axes = apps.get_app_config("axes")
     for name in ("AccessAttempt", "AccessLog", "AccessFailureLog"):
         fields = {"failures_since_start": 1} if name == "AccessAttempt" else {}

@@ -23,6 +23,7 @@ LEFT_OUT = {
     "sessions": "logins in progress; session keys are secrets, people log in again",
     "axes": "failed-login records: one server's security state, not the wiki's",
     "authtoken": "API tokens are secrets: team members make new ones on the new server",
+    "django_tasks_database": "background tasks: a new server rebuilds its indexes with rebuild_*",
 }
 ROWS_PER_PROGRESS_STEP = 200
 
