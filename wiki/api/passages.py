@@ -10,6 +10,8 @@ from django.db.models import Q
 
 from sources.common.permissions import is_team
 from sources.models import CitationUse
+from wiki.markup.parse import cited_sentences
+from wiki.markup.plugins import MarkupError
 
 # A reference shows a source's metadata, never its (long) text or the team's notes.
 SOURCE_BULK = ("citation__source__text", "citation__source__notes")
@@ -84,3 +86,23 @@ def shown_uses(uses, user, request=None) -> list[dict]:
     """Each use's passage as the reader may see it, in order, those hidden from them left out."""
     found = (shown(use.citation, user, request) for use in uses)
     return [item for item in found if item is not None]
+
+
+def shown_sentences(body: str, uses, user, request=None) -> list[dict]:
+    """The body sentence by sentence, each with its passages as the reader may see them.
+
+    A body's uses are numbered (position, from 1) in the order its distinct citations first
+    appear, as the save wrote them; a sentence names its citations, so the two meet there.
+    """
+    try:
+        refs, sentences = cited_sentences(body)
+    except MarkupError:  # saved before a limit: the flat list of passages still stands
+        return []
+    by_position = {use.position: use for use in uses}
+    position = {ref: number for number, ref in enumerate(refs, start=1)}
+    found = []
+    for sentence in sentences:
+        uses_here = (by_position.get(position[ref]) for ref in dict.fromkeys(sentence.refs))
+        passages = (shown(use.citation, user, request) for use in uses_here if use is not None)
+        found.append({"text": sentence.text, "citations": [p for p in passages if p is not None]})
+    return found

@@ -153,6 +153,25 @@ class EntrySerializer(serializers.Serializer):
         return _absolute(self, entry.get_absolute_url())
 
 
+class SentenceSerializer(serializers.Serializer):
+    """One statement of a page's body, as the page shows it, and the passages that back it
+    (none: the page marks it as needing a citation)."""
+
+    text = serializers.CharField()
+    citations = CitationsField()
+
+
+def with_sentences(serializer):
+    """The serializer of one entry: what a list gives, and its body sentence by sentence."""
+    sentences = SentenceSerializer(
+        many=True,
+        source="api_sentences",
+        help_text="The body's statements in order, each with its own passages.",
+    )
+    name = serializer.__name__.replace("Serializer", "DetailSerializer")
+    return type(name, (serializer,), {"sentences": sentences})
+
+
 def _dates(*names):
     """The EDTF fields as written, and their derived bounds (ISO dates) for sorting."""
     fields = {}
@@ -177,6 +196,9 @@ EventSerializer = type(
         "longitude": serializers.DecimalField(max_digits=9, decimal_places=6, allow_null=True),
     },
 )
+ActorDetailSerializer = with_sentences(ActorSerializer)
+FactionDetailSerializer = with_sentences(FactionSerializer)
+EventDetailSerializer = with_sentences(EventSerializer)
 
 
 class RelationSerializer(serializers.Serializer):

@@ -16,7 +16,7 @@ from rest_framework.throttling import AnonRateThrottle
 from sources.common.permissions import is_team
 from wiki.api import filters, serializers, visibility
 from wiki.api.markup import public_links, public_markup
-from wiki.api.passages import citation_uses, passage, shown_uses
+from wiki.api.passages import citation_uses, passage, shown_sentences, shown_uses
 from wiki.models import Actor, Claim, Event, Faction
 
 
@@ -98,6 +98,13 @@ class EntryViewSet(ReadOnlyViewSet):
             entry.api_citations = shown_uses(uses, user, request)
             entry.api_claims = claims[entry.pk]
             entry.api_body = entry.body if team else _public_body(entry.body, uses, links)
+            if self.action == "retrieve":  # a list leaves the parse out, to stay fast
+                entry.api_sentences = shown_sentences(entry.body, uses, user, request)
+
+    def get_serializer_class(self):
+        if self.action == "retrieve":
+            return self.detail_serializer_class
+        return self.serializer_class
 
 
 def _public_body(body, uses, links) -> str:
@@ -108,18 +115,21 @@ def _public_body(body, uses, links) -> str:
 class ActorViewSet(EntryViewSet):
     model = Actor
     serializer_class = serializers.ActorSerializer
+    detail_serializer_class = serializers.ActorDetailSerializer
     filterset_class = filters.ActorFilter
 
 
 class FactionViewSet(EntryViewSet):
     model = Faction
     serializer_class = serializers.FactionSerializer
+    detail_serializer_class = serializers.FactionDetailSerializer
     filterset_class = filters.FactionFilter
 
 
 class EventViewSet(EntryViewSet):
     model = Event
     serializer_class = serializers.EventSerializer
+    detail_serializer_class = serializers.EventDetailSerializer
     filterset_class = filters.EventFilter
 
 

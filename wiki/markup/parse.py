@@ -28,7 +28,14 @@ from markdown_it.token import Token
 
 from sources.citations.syntax import CitationRef
 from wiki.markup.plugins import MarkupError, make_markdown
-from wiki.markup.statements import Coverage, SupportSources, Unsupported, count_statements
+from wiki.markup.statements import (
+    Coverage,
+    Sentence,
+    SupportSources,
+    Unsupported,
+    count_statements,
+    sentences,
+)
 
 # markdown-it-py reads markup-dense text (thousands of one-word list items, runs of emphasis or
 # brackets) at up to 17 microseconds a character; this cap keeps any body within about 2 s. It
@@ -129,6 +136,13 @@ def parse(body: str, *, passages: bool = True) -> ParsedPage:
     tokens, links, citations = _read(body, passages=passages)
     coverage = count_statements(tokens, mark=False).coverage
     return ParsedPage(links, citations, coverage.total, coverage.sourced)
+
+
+def cited_sentences(body: str) -> tuple[tuple[CitationRef, ...], list[Sentence]]:
+    """The body's distinct citations in order (as its saved uses number them, from 1) and its
+    sentences with the citations of each; MarkupError if it cannot be read."""
+    tokens, _, citations = _read(body, passages=False)
+    return citations, sentences(tokens)
 
 
 def render(

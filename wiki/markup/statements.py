@@ -116,16 +116,9 @@ def count_statements(
     """How many of the paragraphs' sentences a citation backs; with mark, a citation-needed
     token follows each sentence that none does. With support, the details of the sourced
     sentences that no quote carries are found, and with mark each is wrapped in detail tokens."""
-    # Only paragraphs hold statements; a list item's or block quote's text is a paragraph too.
-    sentences = sourced = quote_depth = 0
+    sentences = sourced = 0
     unsupported: list[Unsupported] = []
-    for index, token in enumerate(tokens):
-        quote_depth += (token.type == "blockquote_open") - (token.type == "blockquote_close")
-        if token.type != "inline" or tokens[index - 1].type != "paragraph_open":
-            continue
-        block = _read_block(token.children or [])
-        spans = _sentences(block, in_quote=quote_depth > 0)
-        attached = _attach(spans, block.citations)
+    for token, block, spans, attached in _paragraphs(tokens):
         sentences += len(spans)
         sourced += sum(1 for citations in attached if citations)
         found = _unsupported(block, spans, attached, support) if support else []
@@ -137,6 +130,39 @@ def count_statements(
             cuts = [end for (_, end), cites in zip(spans, attached, strict=True) if not cites]
             token.children = _insert_marks(block, cuts) if cuts else block.children
     return Statements(Coverage(sourced, sentences), tuple(unsupported))
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One statement as a reader sees it, and the citations attached to it (none: unsourced)."""
+
+    text: str
+    refs: tuple[CitationRef, ...]
+
+
+def sentences(tokens: list[Token]) -> list[Sentence]:
+    """The paragraphs' sentences in order, each with the citations that back it."""
+    return [
+        Sentence(
+            block.text[start:end].strip(),
+            tuple(ref for citation in citations for ref in citation.meta["refs"]),
+        )
+        for _, block, spans, attached in _paragraphs(tokens)
+        for (start, end), citations in zip(spans, attached, strict=True)
+    ]
+
+
+def _paragraphs(tokens: list[Token]) -> Iterator[tuple[Token, _Block, list, list[list[Token]]]]:
+    """Each paragraph's inline token, its text, its sentences' spans and their citations.
+    Only paragraphs hold statements; a list item's or block quote's text is a paragraph too."""
+    quote_depth = 0
+    for index, token in enumerate(tokens):
+        quote_depth += (token.type == "blockquote_open") - (token.type == "blockquote_close")
+        if token.type != "inline" or tokens[index - 1].type != "paragraph_open":
+            continue
+        block = _read_block(token.children or [])
+        spans = _sentences(block, in_quote=quote_depth > 0)
+        yield token, block, spans, _attach(spans, block.citations)
 
 
 def _attach(spans: list[tuple[int, int]], citations: list[tuple[int, Token]]) -> list[list[Token]]:

@@ -98,6 +98,27 @@ def test_the_team_reads_every_passage_whole(team_client, world):
     assert "[[Draftword Actor|an envoy]]" in data["body"]
 
 
+def test_an_entry_gives_its_body_sentence_by_sentence_each_with_its_own_passages(
+    client, team_client, world
+):
+    public = client.get("/api/actors/commander/").json()["sentences"]
+    assert [sentence["text"] for sentence in public] == [
+        "He led Coalition.",
+        "He met an envoy.",
+        "He was paid.",
+    ]
+    # The draft's passage is dropped: the last sentence stands without a passage, as the page
+    # shows it; the protected one is withheld where it stands.
+    assert [[p["withheld"] for p in s["citations"]] for s in public] == [[False], [True], []]
+    quote = public[0]["citations"][0]["selector"][0]
+    assert quote["type"] == "TextQuoteSelector"
+    assert quote["exact"] == "The council chose a military commander"
+    team = team_client.get("/api/actors/commander/").json()["sentences"]
+    keys = [[p["source"]["key"] for p in s["citations"]] for s in team]
+    assert keys == [["open"], ["secretword"], ["draftword"]]
+    assert "sentences" not in client.get("/api/actors/").json()["results"][0]
+
+
 def test_the_team_reads_with_a_token(client, world, token):
     response = client.get("/api/sources/secretword/", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200 and response.json()["protected"] is True
