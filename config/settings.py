@@ -159,9 +159,11 @@ TASK_BACKENDS = {
 }
 if TASK_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(f"TASK_BACKEND must be one of {', '.join(TASK_BACKENDS)}.")
-TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND]}}
+# The queues: "default" for indexing, "imports" for the fetches an editor waits for.
+TASK_QUEUES = ["default", "imports"]
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASK_BACKEND], "QUEUES": TASK_QUEUES}}
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+RQ_QUEUES = {queue: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600} for queue in TASK_QUEUES}
 RQ = {"JOB_CLASS": "django_tasks_rq.Job"}  # the job class django-tasks-rq's tasks need
 if TASK_BACKEND == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]

@@ -6,6 +6,7 @@ app_name = "sources"
 urlpatterns = [
     path("", read.source_list, name="source-list"),
     path("new/", edit.source_create, name="source-create"),
+    path("new/fetching/<str:ticket>/", edit.source_fetch, name="source-fetch"),
     path("<str:key>/cite.bib", read.source_cite, {"fmt": "bib"}, name="source-cite-bib"),
     path("<str:key>/cite.ris", read.source_cite, {"fmt": "ris"}, name="source-cite-ris"),
     path("<str:key>/cite.json", read.source_cite, {"fmt": "json"}, name="source-cite-json"),

@@ -2,6 +2,7 @@ import inspect
 import os
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
@@ -64,7 +65,12 @@ def _fast_password_hashing():
 # Background tasks run in the request, inside the saving transaction (the immediate backend),
 # here and in the servers the suite starts; the worker path has tests of its own.
 os.environ["TASK_BACKEND"] = "immediate"
-IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+IMMEDIATE_TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": settings.TASK_QUEUES,
+    }
+}
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -93,6 +93,7 @@ SITE_ROUTES = {
     "wiki:entry-revert": ("actors", "a", "revision"),
     "sources:source-list": (),
     "sources:source-create": (),
+    "sources:source-fetch": ("no-such-ticket",),
     "sources:source-cite-bib": ("ric",),
     "sources:source-cite-ris": ("ric",),
     "sources:source-cite-json": ("ric",),
@@ -197,7 +198,8 @@ def world():
             claim=Claim(subject=actor, field="born", value=born, evidence=evidence), user=None
         )
     Token.objects.create(user=UserFactory(username="api-client"))  # the admin's API tokens
-    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+    database = {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    with override_settings(TASKS={"default": database}):
         mentions_of_sources.enqueue([source.pk])  # the admin's background tasks
     axes = apps.get_app_config("axes")
     for name in ("AccessAttempt", "AccessLog", "AccessFailureLog"):

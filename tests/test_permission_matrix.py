@@ -233,6 +233,7 @@ MATRIX = [
     get("wiki:relation-edit", M, (LOGIN, 403, 200, 200), label="relation edit form"),
     get("wiki:relation-delete", M, (LOGIN, 403, 403, 200), label="relation delete confirmation"),
     get("sources:source-create", (), (LOGIN, ANY, 200, 200)),
+    get("sources:source-fetch", ("not-a-ticket",), (LOGIN, ANY, 404, 404), label="no such fetch"),
     get("sources:source-edit", ("ric",), (LOGIN, ANY, 200, 200)),
     get("sources:source-cite-on", ("ric",), (LOGIN, ANY, 200, 200)),
     get("sources:source-delete", ("ric",), (LOGIN, 403, 403, 200), label="source delete form"),

@@ -31,7 +31,10 @@ logger = logging.getLogger(__name__)
 
 RETRIES = 3
 BACKOFF = datetime.timedelta(seconds=10)  # the wait before attempt n+1 is n times this
-INDEXING = "default"  # the queue of every task here: `db_worker` and `rqworker` read it
+INDEXING = "default"  # the queue of the indexing tasks: `db_worker` and `rqworker` read it
+# Fetches an editor waits for (sources.importing.fetching): a queue of their own, so that they
+# never wait behind a backlog of indexing; `rqworker imports default` takes them first.
+IMPORTS = "imports"
 
 
 def background(func):

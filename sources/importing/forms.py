@@ -1,4 +1,5 @@
-"""Step 1 of a new source: the form that takes a document to read, uploaded or pasted."""
+"""Step 1 of a new source: the form that takes a document to read, uploaded, pasted, or named by
+its address (fetched in the background: sources.importing.fetching)."""
 
 from django import forms
 from django.conf import settings
@@ -8,7 +9,7 @@ from sources.forms import FocusFirstErrorMixin
 from sources.importing.documents import ImportRefused
 from sources.importing.formats import read_upload, too_large
 from sources.importing.text import read_text
-from sources.importing.url import fetch_url
+from sources.importing.url import check_url
 
 DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -43,14 +44,13 @@ class ImportForm(FocusFirstErrorMixin, forms.Form):
         required=False,
         max_length=1000,
         assume_scheme="https",
-        help_text="A web page or a document on the web (http or https): Attest fetches it now "
-        "and keeps what it fetched as the source’s original.",
+        help_text="A web page or a document on the web (http or https): Attest fetches it in "
+        "the background and keeps what it fetched as the source’s original.",
         widget=forms.URLInput(attrs={"placeholder": "https://"}),
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fetched = None  # the document fetched from `url`
         self.upload_data = None
         self.max_bytes = max_upload_bytes()
         size = filesizeformat(self.max_bytes)
@@ -76,13 +76,11 @@ class ImportForm(FocusFirstErrorMixin, forms.Form):
 
     def clean_url(self):
         url = self.cleaned_data.get("url", "")
-        others = self.cleaned_data.get("file") or self.cleaned_data.get("pasted", "").strip()
-        if not url or others or "file" in self.errors:
-            return url  # nothing to fetch, or clean() refuses two documents at once
-        try:
-            self.fetched = fetch_url(url, max_bytes=self.max_bytes)
-        except ImportRefused as refusal:
-            raise forms.ValidationError(str(refusal), code="unfetched") from refusal
+        if url:
+            try:
+                check_url(url)  # fetched later, in the background (sources.importing.fetching)
+            except ImportRefused as refusal:
+                raise forms.ValidationError(str(refusal), code="unfetched") from refusal
         return url
 
     def clean(self):
@@ -96,11 +94,18 @@ class ImportForm(FocusFirstErrorMixin, forms.Form):
             )
         if document and pasted.strip():
             raise forms.ValidationError("Upload a file or paste text, not both.", code="both")
-        if self.fetched is not None:
-            # What was fetched is kept as the source's original, as an uploaded file is.
-            self.upload_data = self.fetched.original
-            document = self.fetched
+        if cleaned.get("url"):
+            cleaned["document"] = None  # to fetch: the view starts it
+            return cleaned
         if not document and not pasted.strip():
             raise forms.ValidationError("Upload a file or paste the text.", code="empty")
         cleaned["document"] = document or read_text(pasted)
         return cleaned
+
+    @classmethod
+    def with_refused_url(cls, url: str, why: str) -> "ImportForm":
+        """The form again with the address given, and why it could not be fetched beside it."""
+        form = cls({"url": url})
+        form.full_clean()
+        form.add_error("url", forms.ValidationError(why, code="unfetched"))
+        return form

@@ -7,6 +7,10 @@ Step 2 takes them back from the token: a token that was not signed here, or is o
 names nothing, and no token can name any other file (the name is random, checked against its
 pattern, and always under pending/). The page starts are never taken from the browser.
 
+A document fetched from the web in the background waits here the same way between the worker
+that fetched it and the editor's next request (sources.importing.fetching), under a salt of its
+own, so that neither token can stand for the other.
+
 No database: file storage only (default_storage: under MEDIA_ROOT, or in the bucket when
 STORAGE_BUCKET is set, so that every web machine finds a file another one kept).
 """
@@ -43,8 +47,7 @@ class Pending:
 
     def discard(self) -> None:
         """Stop keeping it (once the source holds it)."""
-        for path in _paths(self.name):
-            default_storage.delete(path)
+        discard(self.name)
 
     def apply(self, source) -> None:
         """Give an unsaved source its original file and page starts, moved with any change the
@@ -55,21 +58,37 @@ class Pending:
 
 def stash(document, data: bytes) -> str:
     """Keep an uploaded file and what was read from it until the source is saved; the token."""
-    _prune()
-    name = secrets.token_urlsafe(24)
     meta = {"filename": document.filename, "text": document.text}
     meta["page_starts"] = list(document.page_starts)
-    data_path, meta_path = _paths(name)
-    default_storage.save(data_path, ContentFile(data))
-    default_storage.save(meta_path, ContentFile(json.dumps(meta).encode()))
-    return signing.dumps(name, salt=_SALT)
+    return keep(data, meta, salt=_SALT)
 
 
 def claim(token: str) -> Pending | None:
     """The file a token names; None for a bad, expired or used token. It waits until
     discarded, so that a save refused for another reason can be made again with it."""
+    kept = take(token, salt=_SALT)
+    if kept is None:
+        return None
+    name, data, meta = kept
+    return Pending(meta["filename"], data, meta["text"], tuple(meta["page_starts"]), name)
+
+
+def keep(data: bytes, meta: dict, *, salt: str) -> str:
+    """Keep bytes and what is known of them (JSON) under a random name; a token signed with
+    salt names them (each kind of thing kept has its own salt: no token names another kind)."""
+    _prune()
+    name = secrets.token_urlsafe(24)
+    data_path, meta_path = _paths(name)
+    default_storage.save(data_path, ContentFile(data))
+    default_storage.save(meta_path, ContentFile(json.dumps(meta).encode()))
+    return signing.dumps(name, salt=salt)
+
+
+def take(token: str, *, salt: str) -> tuple[str, bytes, dict] | None:
+    """(name, bytes, what is known of them) that a token signed with salt names; None for a
+    bad, expired or used token. They stay until discard(name)."""
     try:
-        name = signing.loads(token or "", salt=_SALT, max_age=MAX_AGE)
+        name = signing.loads(token or "", salt=salt, max_age=MAX_AGE)
     except signing.BadSignature:
         return None
     if not isinstance(name, str) or not _NAME.fullmatch(name):
@@ -81,7 +100,13 @@ def claim(token: str) -> Pending | None:
         data = file.read()
     with default_storage.open(paths[1]) as file:
         meta = json.loads(file.read())
-    return Pending(meta["filename"], data, meta["text"], tuple(meta["page_starts"]), name)
+    return name, data, meta
+
+
+def discard(name: str) -> None:
+    """Stop keeping what waits under name."""
+    for path in _paths(name):
+        default_storage.delete(path)
 
 
 def _paths(name: str) -> tuple[str, str]:

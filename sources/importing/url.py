@@ -52,6 +52,17 @@ class FetchedDocument(ImportedDocument):
     content_type: str = ""
 
 
+@dataclass(frozen=True)
+class Download:
+    """What a server sent for an address: the bytes, their stated type, where they came from
+    (after redirects) and on which day. Read into a document by read_download."""
+
+    url: str
+    content_type: str
+    data: bytes
+    day: date
+
+
 def fetch_url(
     url: str,
     *,
@@ -68,20 +79,54 @@ def fetch_url(
     max_bytes and allow_private default to the settings ATTEST_MAX_UPLOAD_BYTES and
     ATTEST_IMPORT_ALLOW_PRIVATE_HOSTS.
     """
-    if max_bytes is None:
-        max_bytes = getattr(settings, "ATTEST_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES)
+    fetched = download(
+        url,
+        max_bytes=max_bytes,
+        allow_private=allow_private,
+        total_seconds=total_seconds,
+        today=today,
+    )
+    return read_download(fetched, max_bytes=max_bytes)
+
+
+def download(
+    url: str,
+    *,
+    max_bytes: int | None = None,
+    allow_private: bool | None = None,
+    total_seconds: float = TOTAL_SECONDS,
+    today: date | None = None,
+) -> Download:
+    """The bytes at url, as fetch_url fetches them (the same checks, limits and refusals),
+    not yet read: the part that waits on another server."""
+    max_bytes = _max_bytes(max_bytes)
     if allow_private is None:
         allow_private = getattr(settings, "ATTEST_IMPORT_ALLOW_PRIVATE_HOSTS", False)
     deadline = time.monotonic() + total_seconds
     final_url, content_type, data = _fetch(url.strip(), max_bytes, allow_private, deadline)
-    fmt = content_type_format(content_type)
+    return Download(final_url, content_type, data, today or date.today())
+
+
+def read_download(fetched: Download, *, max_bytes: int | None = None) -> FetchedDocument:
+    """The document in what was downloaded, read by the format its content type names."""
+    max_bytes = _max_bytes(max_bytes)
+    fmt = content_type_format(fetched.content_type)
+    if fmt is None:  # download() refuses these; a kept download is checked again all the same
+        raise ImportRefused(f"“{fetched.url}” is not a document Attest reads.")
     # The registry reads it as the upload of a file with the format's own extension.
-    readable = _declared_as_utf8(data, content_type, fmt)
-    document = read_upload(_file_name(final_url, fmt.extensions), readable, max_bytes=max_bytes)
-    proposal = propose_from_fetch(document.proposal, final_url, today or date.today())
+    readable = _declared_as_utf8(fetched.data, fetched.content_type, fmt)
+    name = _file_name(fetched.url, fmt.extensions)
+    document = read_upload(name, readable, max_bytes=max_bytes)
+    proposal = propose_from_fetch(document.proposal, fetched.url, fetched.day)
     fields = {name: getattr(document, name) for name in document.__dataclass_fields__}
-    fetched = FetchedDocument(**fields, original=data, content_type=content_type)
-    return replace(fetched, proposal=proposal)
+    document = FetchedDocument(**fields, original=fetched.data, content_type=fetched.content_type)
+    return replace(document, proposal=proposal)
+
+
+def _max_bytes(given: int | None) -> int:
+    if given is not None:
+        return given
+    return getattr(settings, "ATTEST_MAX_UPLOAD_BYTES", DEFAULT_MAX_BYTES)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,8 +3,9 @@ grading a passage."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from sources.citations.forms import MAX_PASSAGE, CiteOnForm, CredibilityForm, one_line
 from sources.common.history.merging import ConflictingEdit, revision_shown
@@ -12,7 +13,8 @@ from sources.common.history.worddiff import diff_html, text_diff
 from sources.common.permissions import can_curate, can_edit, guard
 from sources.forms import SourceDeleteForm, SourceForm
 from sources.importing import originals
-from sources.importing.forms import ImportForm
+from sources.importing.fetching import FetchState, fetch_start, fetch_state
+from sources.importing.forms import ImportForm, max_upload_bytes
 from sources.models import Citation, Source
 from sources.publishing import source_publish as publish_source
 from sources.services import citation_grade, source_citers, source_save
@@ -25,11 +27,14 @@ def source_create(request):
     if request.method == "POST" and "read" in request.POST:
         import_form = ImportForm(request.POST, request.FILES)
         if import_form.is_valid():
+            if url := import_form.cleaned_data.get("url"):
+                max_bytes = import_form.max_bytes
+                ticket, state = fetch_start(url, max_bytes=max_bytes, user=request.user)
+                if state is None:  # a worker fetches it: the page asks after it
+                    return redirect("sources:source-fetch", ticket=ticket)
+                return _fetched_page(request, state, ticket)
             document = import_form.cleaned_data["document"]
-            data = import_form.upload_data
-            token = originals.stash(document, data) if data is not None else ""
-            form = SourceForm.from_import(document, original_token=token)
-            return _form_page(request, form, document=document)
+            return _read_page(request, document, import_form.upload_data)
         return render(request, "sources/source_import.html", {"form": import_form})
     if request.method == "POST":
         form = SourceForm(request.POST)
@@ -45,6 +50,37 @@ def source_create(request):
     if "manual" in request.GET:
         return _form_page(request, SourceForm())
     return render(request, "sources/source_import.html", {"form": ImportForm()})
+
+
+@require_GET
+@guard(can_edit)
+def source_fetch(request, ticket):
+    """Step 1 of a new source given by its address, while a worker fetches the document: a page
+    that asks again every few seconds, then step 2 (or step 1 saying why it was not fetched)."""
+    state = fetch_state(ticket, max_bytes=max_upload_bytes(), user=request.user)
+    if state is None:
+        raise Http404("No fetch of yours by that name: give the address again.")
+    return _fetched_page(request, state, ticket)
+
+
+def _fetched_page(request, state: FetchState, ticket: str):
+    if state.waiting:
+        context = {"url": state.url, "ticket": ticket, "refresh_seconds": FETCH_REFRESH_SECONDS}
+        return render(request, "sources/source_fetching.html", context)
+    if state.refused:
+        form = ImportForm.with_refused_url(state.url, state.refused)
+        return render(request, "sources/source_import.html", {"form": form})
+    return _read_page(request, state.document, state.document.original)
+
+
+FETCH_REFRESH_SECONDS = 2
+
+
+def _read_page(request, document, data):
+    """Step 2 for a document read: the proposed form, its file kept until the source is saved."""
+    token = originals.stash(document, data) if data is not None else ""
+    form = SourceForm.from_import(document, original_token=token)
+    return _form_page(request, form, document=document)
 
 
 MERGED = (

@@ -8,6 +8,7 @@ choose a real backend and commit their transactions, as a web request does.
 import os
 
 import pytest
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -23,9 +24,10 @@ from wiki.services import page_save
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+QUEUES = settings.TASK_QUEUES
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": QUEUES}}
 REDIS_TEST_URL = "redis://127.0.0.1:6379/14"  # a database of its own, emptied by these tests
-RQ_TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+RQ_TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": QUEUES}}
 
 
 def mentioned_sources(entry) -> set[str]:
