@@ -22,6 +22,7 @@ from sources.models import Citation, CitationUse
 from sources.services import citation_uses_replace, citations_resolve, sources_share_lock
 from wiki.claims import values
 from wiki.models import Claim, Rank
+from wiki.saving.common import derived_rows_delete
 
 # What a claim's form carries: the rest of its row (its subject, who made it) never changes.
 CLAIM_FIELDS = ["value", "evidence", "rank", "rank_reason"]
@@ -213,9 +214,7 @@ def claims_write(entry, edits: list[ClaimEdit], user, change_reason: str) -> Non
         claim._change_reason = change_reason
         if edit.delete:
             if claim.pk:
-                CitationUse.objects.filter(
-                    content_type=ContentType.objects.get_for_model(Claim), object_id=claim.pk
-                ).delete()
+                derived_rows_delete(claim)
                 claim.delete()
             continue
         claim.content_type, claim.object_id = content_type, entry.pk
