@@ -112,6 +112,16 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the task worker (`make run` starts both) write to the one file: each
+    # transaction takes the write lock as it begins and waits up to 20 s for it, rather than
+    # failing when two transactions that have read both try to write; with WAL the pages read
+    # while the worker writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rendered public pages (sources.common.public_cache), rate-limit counts, and with a shared cache

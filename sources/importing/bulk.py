@@ -1,4 +1,5 @@
-"""Importing many documents at once: files, folders, Zotero exports and URLs (import_sources).
+"""Importing many documents at once: files, folders, Zotero exports and URLs (import_sources;
+bulk_import hands the same work to a task worker).
 
 The one module of the room that writes. Each document is read as an upload is (formats.py),
 compared with the archive (duplicates.py: a source it repeats is skipped, and named), and saved
@@ -19,7 +20,9 @@ from pathlib import Path, PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django_tasks import task
 
+from sources.common.tasks import IMPORTS
 from sources.importing.documents import ImportedDocument, ImportRefused
 from sources.importing.duplicates import find_duplicates, normalise_url
 from sources.importing.formats import FORMATS, accepted, read_upload, too_large
@@ -101,17 +104,26 @@ def import_sources(
         if on_outcome is not None:
             on_outcome(outcome)
 
-    tasks = []
+    work = []
     for planned in _plan(paths, urls):
         if isinstance(planned, Outcome):
             record(planned)
         else:
-            tasks.append(planned)
-    for done, task in enumerate(tasks, start=1):
-        record(_run(task, user))
+            work.append(planned)
+    for done, one in enumerate(work, start=1):
+        record(_run(one, user))
         if progress is not None:
-            progress(done, len(tasks))
+            progress(done, len(work))
     return report
+
+
+@task(queue_name=IMPORTS)
+def bulk_import(paths: list[str], urls: list[str]) -> dict:
+    """import_sources, run by a task worker (which must see the same paths): what became of
+    each document, as the command says it, and how many failed."""
+    report = import_sources(paths, urls=urls)
+    lines = [outcome.line() for outcome in report.outcomes]
+    return {"lines": lines, "summary": report.summary(), "failed": len(report.failed)}
 
 
 def _run(task: _Task, user) -> Outcome:

@@ -4,8 +4,11 @@ and running it twice."""
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
 
 from sources.importing.duplicates import reset_index
 from sources.models import Source
@@ -97,3 +100,20 @@ def test_a_url_on_a_private_address_fails_unless_allowed(settings):
 def test_nothing_to_import_is_an_error():
     status, _, err = import_sources()
     assert status == 1 and "Name the files, folders or Zotero exports" in err
+
+
+def test_in_the_background_a_task_worker_imports_and_its_result_says_what_became_of_each(
+    tmp_path,
+):
+    folder_of_documents(tmp_path / "docs")
+    database = {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}
+    with override_settings(TASKS={"default": database}):
+        status, out, err = import_sources(tmp_path / "docs", "--background")
+        assert status == 0 and out.startswith("Queued as task ")
+        assert not Source.objects.exists()  # the command did not import: a worker will
+        call_command("db_worker", queue_name="*", batch=True, no_startup_delay=True, reload=False)
+    result = DBTaskResult.objects.get()
+    assert result.status == "SUCCESSFUL"
+    assert result.return_value["summary"] == "6 imported, 1 skipped, 0 failed."
+    key = Source.objects.get(title="Herat in winter").key
+    assert f"imported herat.docx as {key}" in result.return_value["lines"]
