@@ -7,6 +7,7 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import quote
 
 from django.conf import settings
@@ -46,8 +47,9 @@ def server_environment(database: str) -> dict[str, str]:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], *, workers: int):
-    """gunicorn serving the app on a free port of 127.0.0.1; yields its base URL."""
+def gunicorn(env: dict[str, str], *, workers: int, log_path: Path | None = None):
+    """gunicorn serving the app on a free port of 127.0.0.1; yields its base URL. Its log (and
+    Django's errors, with their tracebacks) goes to log_path when given."""
     from wiki.benchmarks.public import free_port
 
     port = free_port()
@@ -56,7 +58,7 @@ def gunicorn(env: dict[str, str], *, workers: int):
         *(f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120"),
         *("--log-level", "warning"),
     ]
-    with tempfile.TemporaryFile() as log:
+    with log_path.open("w+b") if log_path is not None else tempfile.TemporaryFile() as log:
         server = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stderr=log)
         base = f"http://127.0.0.1:{port}"
         try:

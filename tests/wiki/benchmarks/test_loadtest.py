@@ -23,7 +23,7 @@ from wiki.benchmarks.load.notes import (
     body_with_note,
     outcome_of,
 )
-from wiki.benchmarks.load.run import lost_edits, saves_read
+from wiki.benchmarks.load.run import lost_edits, saves_read, server_errors_read
 
 READ_KINDS = {
     "page",
@@ -121,3 +121,29 @@ def test_a_tiny_load_test_loses_no_edit(postgres_only):
     assert report["saves"]["acknowledged"] > 0, report["saves"]
     assert report["lost_edits"] == 0, report["saves"]["lost"]
     assert report["machine"]["cpus"] >= 1
+
+
+def test_the_servers_errors_are_named_with_their_first_exception(tmp_path):
+    log = tmp_path / "server.log"
+    log.write_text(
+        "[2026-12-03 07:58:01 +0000] [12] [WARNING] a worker was slow\n"
+        "Internal Server Error: /actors/a/edit/\n"
+        "Traceback (most recent call last):\n"
+        '  File "views.py", line 3, in edit\n'
+        "    raise\n"
+        "wiki.models.Actor.DoesNotExist: Actor matching query does not exist.\n"
+        "\n"
+        "During handling of the above exception, another exception occurred:\n"
+        "\n"
+        "Traceback (most recent call last):\n"
+        "KeyError: 'x'\n"
+        "Internal Server Error: /search/\n"
+        "Traceback (most recent call last):\n"
+        "ValueError: bad\n"
+    )
+    assert server_errors_read(log) == [
+        "Internal Server Error: /actors/a/edit/ — wiki.models.Actor.DoesNotExist: Actor "
+        "matching query does not exist.",
+        "Internal Server Error: /search/ — ValueError: bad",
+    ]
+    assert server_errors_read(tmp_path / "none.log") == []

@@ -277,6 +277,24 @@ def failures_read(failures_csv: Path) -> list[str]:
         ]
 
 
+_TRACEBACK_LINES = ("Traceback", "During handling", "The above exception", " ")
+
+
+def server_errors_read(server_log: Path) -> list[str]:
+    """The server's errors, as Django logged them: each request that failed, and the first
+    exception of its traceback, so that a 500 names its cause."""
+    if not server_log.exists():
+        return []
+    errors, request = [], None
+    for line in server_log.read_text(errors="replace").splitlines():
+        if line.startswith(("Internal Server Error:", "Service Unavailable:")):
+            request = line
+        elif request is not None and line and not line.startswith(_TRACEBACK_LINES):
+            errors.append(f"{request} — {line}")
+            request = None
+    return errors
+
+
 def _progress(history_csv: Path, saves: Path, started: float) -> str:
     """A line on how the run goes: the last figures locust wrote, and the saves so far."""
     elapsed = f"{time.monotonic() - started:4.0f} s"
@@ -408,10 +426,12 @@ def loadtest_run(options: Options, *, say=print) -> Report:
             say("Collecting the static files (compressing them takes a while)…")
             collect_static(env)
         say(f"Serving it with gunicorn ({options.workers} workers) on 127.0.0.1…")
-        with serving.gunicorn(env, workers=options.workers) as base:
+        server_log = folder / "server.log"
+        with serving.gunicorn(env, workers=options.workers, log_path=server_log) as base:
             rows, total, failures, seconds = locust_run(
                 base, folder / "plan.json", options, folder, say=say
             )
+        failures += [f"server: {error}" for error in server_errors_read(server_log)]
         saves, acks = saves_read(saves_file)
         say("Looking for every acknowledged save in its page's history…")
         saves.lost = lost_edits_of(acks)
