@@ -304,6 +304,8 @@ VISITS = [
     Visit("sources:source-list", (), {"tag": "open-tag"}),
     Visit("sources:source-list", (), {"tag": "leak-source-tag"}, team_sees=("LEAK hidden report",)),
     Visit("sources:source-create", public=LOGIN),
+    # A fetch is its editor's alone: a ticket that names none of theirs is 404 to the team too.
+    Visit("sources:source-fetch", ("not-a-ticket",), public=LOGIN, team=404),
     *source(
         "open-report",
         hidden=False,
