@@ -63,29 +63,16 @@ class Download:
     day: date
 
 
-def fetch_url(
-    url: str,
-    *,
-    max_bytes: int | None = None,
-    allow_private: bool | None = None,
-    total_seconds: float = TOTAL_SECONDS,
-    today: date | None = None,
-) -> FetchedDocument:
+def fetch_url(url: str, *, max_bytes: int | None = None, **download_options) -> FetchedDocument:
     """The document at url, read by its format, with the address and the day it was fetched;
-    `original` holds the bytes it was read from.
+    `original` holds the bytes it was read from. download_options: download()'s.
 
     ImportRefused, in words the person reads, for anything not fetched: a refused address, a
     failed connection, a timeout, a body over max_bytes, a type Attest does not read.
     max_bytes and allow_private default to the settings ATTEST_MAX_UPLOAD_BYTES and
     ATTEST_IMPORT_ALLOW_PRIVATE_HOSTS.
     """
-    fetched = download(
-        url,
-        max_bytes=max_bytes,
-        allow_private=allow_private,
-        total_seconds=total_seconds,
-        today=today,
-    )
+    fetched = download(url, max_bytes=max_bytes, **download_options)
     return read_download(fetched, max_bytes=max_bytes)
 
 
