@@ -102,6 +102,8 @@ def test_nothing_to_import_is_an_error():
     assert status == 1 and "Name the files, folders or Zotero exports" in err
 
 
+# The worker closes its database connections as it stops: the test's transaction would go too.
+@pytest.mark.django_db(transaction=True)
 def test_in_the_background_a_task_worker_imports_and_its_result_says_what_became_of_each(
     tmp_path,
 ):
@@ -112,7 +114,8 @@ def test_in_the_background_a_task_worker_imports_and_its_result_says_what_became
         assert status == 0 and out.startswith("Queued as task ")
         assert not Source.objects.exists()  # the command did not import: a worker will
         call_command("db_worker", queue_name="*", batch=True, no_startup_delay=True, reload=False)
-    result = DBTaskResult.objects.get()
+    # The import's own task; each source it saved enqueued its mention rematch beside it.
+    result = DBTaskResult.objects.get(task_path="sources.importing.bulk.bulk_import")
     assert result.status == "SUCCESSFUL"
     assert result.return_value["summary"] == "6 imported, 1 skipped, 0 failed."
     key = Source.objects.get(title="Herat in winter").key

@@ -13,7 +13,9 @@ from sources.models import Source
 from tests.factories import editor
 from tests.sources.local_web import PAGE
 
-pytestmark = pytest.mark.django_db
+# The worker closes its database connections as it stops: the test's own transaction would
+# go with them.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 NEW = reverse("sources:source-create")
 DATABASE_TASKS = {

@@ -98,6 +98,9 @@ def test_saves_are_counted_by_their_answers(tmp_path):
     assert acks == {"/a/x/": [(0, "m0a"), (1, "m1c")]}
 
 
+# Apart from the parallel run: the load test collects the static files, which every other
+# test's WhiteNoise reads as it starts.
+@pytest.mark.wall_clock
 def test_a_tiny_load_test_loses_no_edit(postgres_only):
     name = f"attest_loadtest_test_{os.getpid()}"
     url = serving.database_url({**connection.settings_dict, "NAME": name})
