@@ -19,7 +19,6 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import to_historic
 from taggit.models import Tag
-from taggit.utils import parse_tags
 
 from sources.common.history.merging import (
     ConflictingEdit,
@@ -28,6 +27,7 @@ from sources.common.history.merging import (
     merge_edit,
     revision_shown,
 )
+from sources.common.history.revisions import snapshot_tags
 from sources.common.models import format_tags
 from sources.common.permissions import is_curator
 
@@ -68,7 +68,7 @@ class StaleEditCheckMixin:
         if "base_revision" in self.fields:
             self.fields["base_revision"].initial = base
         if getattr(instance, "revision_refreshed", False) and "tags" in self.fields:
-            self.initial["tags"] = [Tag(name=name) for name in parse_tags(instance.tag_list)]
+            self.initial["tags"] = snapshot_tags(instance.tag_list)
 
     def carried_fields(self) -> list[str]:
         """The model fields this form writes (by attname), the tags as their snapshot."""
@@ -143,7 +143,7 @@ class TaggedAdminForm(ChangeReasonForm):
         revision = to_historic(self.instance)
         if revision is not None and "tags" in self.fields:
             # The instance comes from history, but taggit would show today's tags.
-            self.initial["tags"] = [Tag(name=name) for name in parse_tags(revision.tag_list)]
+            self.initial["tags"] = snapshot_tags(revision.tag_list)
             self.initial["change_reason"] = (
                 f"Revert to the revision of {revision.history_date:%Y-%m-%d %H:%M}"
             )

@@ -28,7 +28,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from sources.common.history.merging import revision_shown
-from sources.common.history.revisions import tag_names
+from sources.common.history.revisions import snapshot_tags
 from sources.common.history.worddiff import diff_html, text_diff
 from sources.common.permissions import can_edit, for_team, guard
 from wiki.forms import ENTRY_FORMS, body_with
@@ -171,7 +171,7 @@ def entry_edit(request, entry):
     # The form carries the revision it shows (a save may come in between loading and this).
     initial = {"base_revision": revision_shown(shown)}
     if shown.revision_refreshed:
-        initial["tags"] = tag_names(shown.tag_list)
+        initial["tags"] = snapshot_tags(shown.tag_list)
     if appended:
         initial["body"] = body_with(shown.body, appended)
     form = form_class(instance=shown, initial=initial)

@@ -18,6 +18,8 @@ from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
+from taggit.models import Tag
+from taggit.utils import parse_tags
 
 from sources.common.history.worddiff import diff_html, text_diff
 
@@ -136,6 +138,12 @@ def _cut(value: str, limit: int = _SHORT) -> str:
 def tag_names(tag_list: str) -> list[str]:
     """The tags of a `tag_list` snapshot."""
     return [name.strip() for name in (tag_list or "").split(",") if name.strip()]
+
+
+def snapshot_tags(tag_list: str) -> list[Tag]:
+    """The tags of a `tag_list` snapshot as a tag field's initial value takes them (its widget
+    writes Tag objects as one line, quoting names that need it); unsaved, no query."""
+    return [Tag(name=name) for name in parse_tags(tag_list or "")]
 
 
 def tag_changes(old_list: str, new_list: str) -> tuple[list[str], list[str]]:

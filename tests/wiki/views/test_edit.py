@@ -315,6 +315,32 @@ def test_an_edit_that_crossed_another_is_merged_and_said_so(editor_client, sourc
     assert "Their first" in body and "Our third." in body
 
 
+def test_a_form_opened_while_another_save_lands_shows_that_save_and_its_tags(
+    editor_client, source, monkeypatch
+):
+    """The page is loaded, then a save lands before the form reads its revision: the form
+    shows the newer revision, its tags written in their input (the load test met this as a
+    500 when the tags were given as plain names)."""
+    from wiki.views import edit
+
+    entry = page()
+    reading = edit.revision_shown
+
+    def a_save_lands_first(shown):
+        theirs = Actor.objects.get(pk=entry.pk)
+        theirs.summary = "Theirs"
+        page_save(page=theirs, tags=["panjshir", "north east"], user=None)
+        return reading(shown)
+
+    monkeypatch.setattr(edit, "revision_shown", a_save_lands_first)
+    response = editor_client.get(edit_url(entry))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["summary"].value() == "Theirs"
+    assert int(form["base_revision"].value()) == latest_revision(entry)
+    assert 'value="&quot;north east&quot;, panjshir"' in response.content.decode()
+
+
 def test_a_conflicting_edit_shows_both_versions_keeps_the_editors_text_and_saves_nothing(
     editor_client, source
 ):
