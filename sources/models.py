@@ -17,7 +17,7 @@ from sources.common.models import (
     TrackedModel,
     bound_fields,
 )
-from sources.importing.duplicates import text_fingerprint
+from sources.importing.duplicates import text_bands_sync, text_fingerprint
 
 KEY_PATTERN = r"[a-z0-9][a-z0-9._-]*"
 validate_key = RegexValidator(
@@ -119,6 +119,9 @@ class Source(TagSnapshotModel, DatedModel, TrackedModel):
     def save(self, *args, **kwargs):
         self.text_fingerprint = text_fingerprint(self.text)
         super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "text" in update_fields:
+            text_bands_sync(self)
 
     def get_absolute_url(self):
         return reverse("sources:source-detail", args=[self.key])
@@ -207,6 +210,28 @@ class CitationUse(models.Model):
 
     def __str__(self):
         return f"{self.citing} uses {self.citation}"
+
+
+class TextBand(models.Model):
+    """Derived: one band of the MinHash signature of a source's text (sources.importing.
+    duplicates). Sources that share a band with a new document are the candidates for "nearly
+    the same text"; the index on (band, value) finds them in one query at any archive size.
+    Rewritten when the text changes (Source.save), never edited by hand, so not versioned."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="text_bands")
+    band = models.PositiveSmallIntegerField()
+    value = models.BigIntegerField()
+    # The source's text_fingerprint when the band was computed: a changed text is seen.
+    fingerprint = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["band", "value"], name="textband_lookup")]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "band"], name="textband_unique"),
+        ]
+
+    def __str__(self):
+        return f"band {self.band} of {self.source_id}"
 
 
 class Mention(models.Model):

@@ -5,13 +5,11 @@ Three signs, strongest first:
   utm_ and click-tracking parameters do not count);
 - the same text, whatever its white space, quote marks, dashes or case: a fingerprint stored on
   every source and indexed (text_fingerprint);
-- nearly the same text: MinHash signatures over word shingles (datasketch), looked up in a
-  MinHashLSH index. The index lives in the process and follows the archive by each source's
-  (id, fingerprint): a check reads that pair for every source (no text), and reads the text only
-  of sources it has not seen or whose text changed since. So the archive's texts are read once
-  per process (the first check, or the first of a bulk import), and after that one query and
-  the few changed texts per check, never every source's text on every save. Candidates the
-  index names are confirmed by their exact shingle overlap, which is what the message shows.
+- nearly the same text: MinHash signatures over word shingles (datasketch), cut into BANDS
+  bands whose hashes are stored with each source (TextBand, written as its text is saved). A
+  document's candidates are the sources sharing any band with it: one indexed query, however
+  large the archive, and no source's text read but the candidates'. They are confirmed by their
+  exact shingle overlap, which is what the message shows.
 
 The text functions are pure; find_duplicates reads the database (lazily imported: the models
 use text_fingerprint).
@@ -19,7 +17,6 @@ use text_fingerprint).
 
 import hashlib
 import re
-import threading
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -33,6 +30,10 @@ MAX_SHINGLED_WORDS = 100_000
 NUM_PERM = 128
 # Texts sharing this many of their shingles (Jaccard) are "nearly the same".
 NEAR_THRESHOLD = 0.8
+# Locality-sensitive hashing: BANDS bands of NUM_PERM // BANDS signature values each. Two texts
+# share a band with a probability that rises steeply around (1/BANDS) ** (BANDS / NUM_PERM),
+# about 0.71: a lower bar for candidates than for the answer, since the estimate errs either way.
+BANDS = 16
 _TRACKING = {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "yclid", "_ga"}
 _PORTS = {"http": 80, "https": 443}
 
@@ -106,6 +107,41 @@ class Duplicate:
     similarity: float = 1.0
 
 
+def text_bands(text: str) -> list[int]:
+    """The LSH band hashes of a text's signature (as signed 64-bit integers, a database's
+    bigint); none for a text too short for "nearly the same" to mean anything."""
+    words = shingles(text)
+    if len(words) < 2:
+        return []
+    values = signature(words).hashvalues
+    rows = NUM_PERM // BANDS
+    return [
+        int.from_bytes(
+            hashlib.blake2b(
+                values[band * rows : (band + 1) * rows].tobytes(), digest_size=8
+            ).digest(),
+            "big",
+            signed=True,
+        )
+        for band in range(BANDS)
+    ]
+
+
+def text_bands_sync(source) -> None:
+    """Store the bands of a saved source's text, unless they are stored for this text already
+    (one query for a save that did not change it)."""
+    from sources.models import TextBand
+
+    stored = source.text_bands.values_list("fingerprint", flat=True).first()
+    if stored is not None and stored == source.text_fingerprint:
+        return
+    source.text_bands.all().delete()
+    TextBand.objects.bulk_create(
+        TextBand(source=source, band=band, value=value, fingerprint=source.text_fingerprint)
+        for band, value in enumerate(text_bands(source.text))
+    )
+
+
 def find_duplicates(*, text: str, url: str, exclude_pk=None) -> list["Duplicate"]:
     """Sources that the given text and URL seem to repeat: same URL, same text, nearly the same
     text, each source once under its strongest sign, strongest first."""
@@ -123,60 +159,34 @@ def find_duplicates(*, text: str, url: str, exclude_pk=None) -> list["Duplicate"
     if fingerprint := text_fingerprint(text):
         for source in others.filter(text_fingerprint=fingerprint):
             found.setdefault(source.pk, Duplicate(source, "same text"))
-        for pk, share in _INDEX.near(text, skip=set(found) | {exclude_pk}):
-            source = others.filter(pk=pk).first()
-            if source is not None:
-                why = f"nearly the same text ({round(share * 100)} %)"
-                found[pk] = Duplicate(source, why, share)
+        shares = dict(_near(text, skip=set(found) | {exclude_pk}))
+        for source in others.filter(pk__in=shares):
+            share = shares[source.pk]
+            why = f"nearly the same text ({round(share * 100)} %)"
+            found[source.pk] = Duplicate(source, why, share)
     order = {"same URL": 0, "same text": 1}
     return sorted(found.values(), key=lambda d: (order.get(d.why, 2), -d.similarity, d.source.pk))
 
 
-class _NearIndex:
-    """A MinHashLSH over every source's text, kept in step with the archive by fingerprint."""
+def _near(text: str, *, skip: set) -> list[tuple[int, float]]:
+    """(source id, share of shingles) of the sources whose text is nearly this one."""
+    from django.db.models import Q
 
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._lsh = None
-        self._seen: dict[int, str] = {}  # source id → fingerprint of the text indexed
+    from sources.models import TextBand
 
-    def near(self, text: str, *, skip: set) -> list[tuple[int, float]]:
-        """(source id, share of shingles) of sources whose text is nearly this one."""
-        words = shingles(text)
-        if len(words) < 2:  # a line or two: "nearly the same" means nothing
-            return []
-        with self._lock:
-            self._sync()
-            candidates = [pk for pk in self._lsh.query(signature(words)) if pk not in skip]
-        return _confirmed(words, candidates)
-
-    def _sync(self) -> None:
-        from datasketch import MinHashLSH
-
-        from sources.models import Source
-
-        if self._lsh is None:
-            # A lower bar for candidates than for the answer: the estimate errs either way.
-            self._lsh = MinHashLSH(threshold=NEAR_THRESHOLD - 0.1, num_perm=NUM_PERM)
-        current = dict(
-            Source.objects.exclude(text_fingerprint="").values_list("pk", "text_fingerprint")
-        )
-        for pk in [pk for pk, fp in self._seen.items() if current.get(pk) != fp]:
-            self._lsh.remove(pk)
-            del self._seen[pk]
-        new = [pk for pk in current if pk not in self._seen]
-        for pk, text in Source.objects.filter(pk__in=new).values_list("pk", "text").iterator():
-            self._lsh.insert(pk, signature(shingles(text)))
-            self._seen[pk] = current[pk]
-
-    def reset(self) -> None:
-        """Forget the index (tests, whose databases come and go)."""
-        with self._lock:
-            self._lsh, self._seen = None, {}
+    bands = text_bands(text)
+    if not bands:
+        return []
+    shared = Q()
+    for band, value in enumerate(bands):
+        shared |= Q(band=band, value=value)
+    candidates = set(TextBand.objects.filter(shared).values_list("source_id", flat=True))
+    return _confirmed(shingles(text), sorted(candidates - skip))
 
 
 def _confirmed(words: set[str], candidates: list[int]) -> list[tuple[int, float]]:
-    """The candidates whose exact share of shingles reaches the threshold."""
+    """The candidates whose exact share of shingles reaches the threshold (a band computed
+    from a text changed since by a bulk update is weeded out here)."""
     from sources.models import Source
 
     texts = Source.objects.filter(pk__in=candidates).values_list("pk", "text")
@@ -184,7 +194,3 @@ def _confirmed(words: set[str], candidates: list[int]) -> list[tuple[int, float]
     return sorted(
         ((pk, share) for pk, share in shares if share >= NEAR_THRESHOLD), key=lambda x: -x[1]
     )
-
-
-_INDEX = _NearIndex()
-reset_index = _INDEX.reset

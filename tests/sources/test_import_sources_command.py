@@ -10,7 +10,6 @@ from django.core.management.base import CommandError
 from django.test import override_settings
 from django_tasks_db.models import DBTaskResult
 
-from sources.importing.duplicates import reset_index
 from sources.models import Source
 from tests.sources.importing.bulk_files import folder_of_documents, write, zotero_exports
 
@@ -20,9 +19,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
-    reset_index()
-    yield
-    reset_index()
 
 
 class _Terminal(io.StringIO):

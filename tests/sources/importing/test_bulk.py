@@ -9,7 +9,6 @@ import pytest
 
 from sources.importing import bulk
 from sources.importing.bulk import FAILED, IMPORTED, SKIPPED, import_sources
-from sources.importing.duplicates import reset_index
 from sources.importing.formats import read_upload
 from sources.importing.metadata import propose_key
 from sources.models import Source
@@ -29,11 +28,8 @@ from tests.sources.importing.bulk_files import (
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path_factory):
-    """Originals go to a folder of the test's own; the near-duplicate index starts empty."""
+    """Originals go to a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
-    reset_index()
-    yield
-    reset_index()
 
 
 def by_status(report) -> dict[str, dict[str, str]]:

@@ -6,7 +6,6 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from sources.importing.duplicates import reset_index
 from sources.models import Source
 from tests.factories import SourceFactory
 
@@ -14,13 +13,6 @@ pytestmark = pytest.mark.django_db
 
 NEW = reverse("sources:source-create")
 TEXT = "The convoy left Sirte at dawn on Monday, escorted by two armed groups."
-
-
-@pytest.fixture(autouse=True)
-def fresh_index():
-    reset_index()
-    yield
-    reset_index()
 
 
 @pytest.fixture
