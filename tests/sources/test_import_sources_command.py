@@ -116,3 +116,14 @@ def test_in_the_background_a_task_worker_imports_and_its_result_says_what_became
     assert result.return_value["summary"] == "6 imported, 1 skipped, 0 failed."
     key = Source.objects.get(title="Herat in winter").key
     assert f"imported herat.docx as {key}" in result.return_value["lines"]
+
+
+def test_in_the_background_on_a_backend_that_runs_tasks_at_once_the_outcome_is_said_here(
+    tmp_path,
+):
+    folder_of_documents(tmp_path / "docs")
+    status, out, err = import_sources(tmp_path / "docs", "--background")  # the immediate backend
+    assert status == 0
+    lines = out.splitlines()
+    assert "skipped photo.jpg: not a file Attest reads (.jpg)" in lines
+    assert lines[-1] == "6 imported, 1 skipped, 0 failed."

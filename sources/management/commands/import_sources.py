@@ -55,10 +55,7 @@ class Command(BaseCommand):
         if verbosity:
             self.stdout.write(report.summary())
         if failed := len(report.failed):
-            raise CommandError(
-                f"{failed} document{'s' if failed != 1 else ''} could not be imported: "
-                "see the lines that begin with “failed”."
-            )
+            raise _failed(failed)
 
     def _enqueue(self, paths, urls):
         # Absolute paths: the worker does not run in this directory.
@@ -77,4 +74,11 @@ class Command(BaseCommand):
             self.stdout.write(line)
         self.stdout.write(outcome["summary"])
         if outcome["failed"]:
-            raise CommandError(f"{outcome['failed']} document(s) could not be imported.")
+            raise _failed(outcome["failed"])
+
+
+def _failed(count: int) -> CommandError:
+    return CommandError(
+        f"{count} document{'s' if count != 1 else ''} could not be imported: "
+        "see the lines that begin with “failed”."
+    )
